@@ -1,0 +1,4 @@
+"""The `call_f1` evaluate module: load the directory with `evaluate.load`, not this package.
+
+A package only so that the metric script ships inside wheels.
+"""

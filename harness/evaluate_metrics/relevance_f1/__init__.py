@@ -1,0 +1,4 @@
+"""The `relevance_f1` evaluate module: load the directory with `evaluate.load`, not this package.
+
+A package only so that the metric script ships inside wheels.
+"""
