@@ -1,0 +1,18 @@
+"""Zero-shot prompting: the case's own messages and tools, nothing added.
+
+The reference point every other strategy and every fine-tune is compared against.
+"""
+from __future__ import annotations
+
+from harness.cases import Case
+from harness.models.base import Prompt
+from harness.strategies import register_strategy
+
+
+@register_strategy("zero_shot")
+class ZeroShotStrategy:
+    def __init__(self, candidate=None, suite=None):
+        self.candidate = candidate
+
+    def build_prompt(self, case: Case) -> Prompt:
+        return Prompt(case_id=case.id, messages=case.messages, tools=case.tools)

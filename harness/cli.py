@@ -1,0 +1,145 @@
+"""The `harness` command line: validate, run, score and show.
+
+Bad input ends with one `error:` line on stderr and exit 2; nothing is written in that case.
+"""
+from __future__ import annotations
+
+import argparse
+import dataclasses
+import os
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from harness import __version__
+from harness.errors import EXIT_BAD_INPUT, HarnessInputError
+
+EPILOG = "Exit status: 0 ok, 2 unusable input (one line on stderr says which file, line and field)."
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.handler(args)
+    except HarnessInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="harness", epilog=EPILOG,
+        description="Evaluate function-calling candidates (prompting baselines and fine-tunes) on tool-use suites.")
+    parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    validate = commands.add_parser("validate", help="check a suite and its data without running anything",
+                                   description="Load and check a suite YAML and every data file it names.",
+                                   epilog=EPILOG)
+    validate.add_argument("suite", help="suite YAML (or a folder holding suite.yaml)")
+    validate.set_defaults(handler=cmd_validate)
+
+    run = commands.add_parser("run", help="run a suite's candidates and write results.json + results.md",
+                              description="Generate with every candidate (or those named), score every case, "
+                                          "write OUT/results.json and OUT/results.md, and print the table.",
+                              epilog=EPILOG)
+    run.add_argument("suite", help="suite YAML (or a folder holding suite.yaml)")
+    run.add_argument("--out", type=Path, help="output folder (default: runs/<suite name>)")
+    run.add_argument("--candidate", action="append", dest="candidates", metavar="NAME",
+                     help="run only this candidate (repeatable)")
+    _add_quiet(run)
+    run.set_defaults(handler=cmd_run)
+
+    score = commands.add_parser("score", help="re-score recorded outputs (JSONL) without a model",
+                                description="Score recorded or published outputs against a suite's cases. "
+                                            "OUTPUTS.jsonl holds lines {\"case_id\": ..., \"output\": ...} "
+                                            "(BFCL's {\"id\": ..., \"result\": ...} also works).",
+                                epilog=EPILOG)
+    score.add_argument("suite", help="suite YAML (or a folder holding suite.yaml)")
+    score.add_argument("outputs", type=Path, help="recorded outputs, one JSON object per line")
+    score.add_argument("--mode", choices=("strict", "bfcl"), help="scoring mode (default: the suite's)")
+    score.add_argument("--parser", default=None, help="output format to parse (default: the suite's, usually auto)")
+    score.add_argument("--name", help="candidate name in the results (default: the outputs file's stem)")
+    score.add_argument("--out", type=Path, required=True, help="output folder for results.json and results.md")
+    _add_quiet(score)
+    score.set_defaults(handler=cmd_score)
+
+    show = commands.add_parser("show", help="print a results file's summary table",
+                               description="Print the summary table of a results.json.", epilog=EPILOG)
+    show.add_argument("results", type=Path, help="a results.json written by run or score")
+    show.set_defaults(handler=cmd_show)
+    return parser
+
+
+def _add_quiet(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("-q", "--quiet", action="store_true", help="no progress bars")
+
+
+def cmd_validate(args: argparse.Namespace) -> int:
+    from collections import Counter
+
+    from harness.suite import load_suite
+
+    suite = load_suite(args.suite)
+    per_category = Counter(case.category for case in suite.cases)
+    categories = ", ".join(f"{name} {count}" for name, count in sorted(per_category.items()))
+    print(f"ok: {suite.spec.name} v{suite.spec.version}: {len(suite.cases)} cases ({categories}); "
+          f"{len(suite.spec.candidates)} candidates; hash {suite.hash[:12]}")
+    return 0
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    from harness.suite import load_suite
+
+    suite = load_suite(args.suite)
+    candidates = [suite.candidate(name) for name in args.candidates] if args.candidates else None
+    if not (candidates or suite.spec.candidates):
+        raise HarnessInputError("the suite declares no candidates", path=suite.path, field="candidates")
+    out = args.out or Path("runs") / suite.spec.name
+    return _run_and_write(suite, candidates, out, quiet=args.quiet)
+
+
+def cmd_score(args: argparse.Namespace) -> int:
+    from harness.spec import CandidateSpec
+    from harness.suite import load_suite
+
+    suite = load_suite(args.suite)
+    if not args.outputs.is_file():
+        raise HarnessInputError("outputs file not found", path=args.outputs)
+    scoring = suite.spec.scoring.model_copy(update={
+        key: value for key, value in (("mode", args.mode), ("parser", args.parser)) if value})
+    suite = dataclasses.replace(suite, spec=suite.spec.model_copy(update={"scoring": scoring}))
+    candidate = CandidateSpec(name=args.name or args.outputs.stem, backend="replay",
+                              outputs=str(args.outputs.resolve()))
+    return _run_and_write(suite, [candidate], args.out, quiet=args.quiet)
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    from harness.report.summary_table import summary_markdown
+    from harness.results import ResultsFile
+
+    print(summary_markdown(ResultsFile.read(args.results)))
+    return 0
+
+
+def _run_and_write(suite, candidates, out: Path, quiet: bool) -> int:
+    from harness.atomic_io import atomic_write_text
+    from harness.report.summary_table import summary_markdown
+    from harness.runner import run_suite
+
+    progress = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
+    results = run_suite(suite, candidates, progress=progress)
+    table = summary_markdown(results)
+    results.write(out / "results.json")
+    atomic_write_text(out / "results.md", table)
+    print(table)
+    print(f"wrote {out / 'results.json'} and {out / 'results.md'}")
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

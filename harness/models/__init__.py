@@ -1,0 +1,8 @@
+"""Model backends (replay, and later hf / openai), registered by name.
+
+Importing this package registers the built-in backends.
+"""
+from harness.models.base import Generation, ModelBackend, Prompt, backend_factory, known_backends, register_backend
+from harness.models import replay  # noqa: F401  (registers "replay")
+
+__all__ = ["Generation", "ModelBackend", "Prompt", "backend_factory", "known_backends", "register_backend"]

@@ -1,0 +1,62 @@
+"""The one interface every model backend implements, and the registry that finds backends by name.
+
+A backend turns prompts into generations; caching, scoring and timing stay outside it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
+
+from harness.cases import Tool
+from harness.errors import HarnessInputError
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What a strategy asks the model: the chat so far and the tools it may call."""
+
+    case_id: str
+    messages: tuple[Mapping[str, Any], ...] = field(hash=False)
+    tools: tuple[Tool, ...] = field(hash=False)
+
+
+@dataclass(frozen=True)
+class Generation:
+    """One model answer and what it cost. `error` set means the backend failed on this prompt."""
+
+    output: Any = None               # text, or an OpenAI assistant message dict
+    latency_ms: float | None = None
+    ttft_ms: float | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    error_type: str | None = None
+    error: str | None = None
+
+
+class ModelBackend(Protocol):
+    """Generates one `Generation` per prompt, in order. Failures on a prompt become `Generation(error=...)`."""
+
+    def generate(self, prompts: Sequence[Prompt]) -> Iterator[Generation]: ...
+
+
+BackendFactory = Callable[..., ModelBackend]
+_BACKENDS: dict[str, BackendFactory] = {}
+
+
+def register_backend(name: str) -> Callable[[BackendFactory], BackendFactory]:
+    """Register `factory(candidate_spec, suite) -> ModelBackend` as `backend: <name>` in suites."""
+    def decorate(factory: BackendFactory) -> BackendFactory:
+        _BACKENDS[name] = factory
+        return factory
+    return decorate
+
+
+def backend_factory(name: str) -> BackendFactory:
+    if name not in _BACKENDS:
+        known = ", ".join(sorted(_BACKENDS))
+        raise HarnessInputError(f"unknown backend {name!r} (known: {known})", field="backend")
+    return _BACKENDS[name]
+
+
+def known_backends() -> tuple[str, ...]:
+    return tuple(sorted(_BACKENDS))

@@ -1,0 +1,54 @@
+"""The headline table: one row per candidate with the metrics every run reports.
+
+Used by `harness run` / `harness score` (written as results.md) and `harness show` (stdout).
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from harness.results import ResultsFile
+
+#: (column title, aggregate key, kind) in display order.
+COLUMNS = (
+    ("tool-call acc", "tool_call_accuracy", "pct"),
+    ("schema valid", "schema_validity", "pct"),
+    ("relevance acc", "relevance_accuracy", "pct"),
+    ("relevance F1", "relevance_f1", "pct"),
+    ("call F1", "call_f1", "pct"),
+    ("arg F1", "argument_f1", "pct"),
+    ("parsed", "parse_rate", "pct"),
+)
+
+
+def summary_frame(results: ResultsFile) -> pd.DataFrame:
+    """One row per candidate; rates as percentages, latency in ms, tokens as per-case means."""
+    rows = []
+    for candidate in results.candidates:
+        agg = candidate.aggregates
+        row = {"candidate": candidate.name, "cases": agg.get("cases", 0)}
+        for title, key, _ in COLUMNS:
+            value = agg.get(key)
+            row[title] = None if value is None else round(100 * value, 1)
+        latency = agg.get("latency_ms") or {}
+        tokens = agg.get("tokens") or {}
+        row["p50 ms"] = _round(latency.get("p50"))
+        row["p95 ms"] = _round(latency.get("p95"))
+        row["tokens in"] = _round(tokens.get("input_mean"))
+        row["tokens out"] = _round(tokens.get("output_mean"))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def _round(value):
+    return None if value is None else round(value, 1)
+
+
+def summary_markdown(results: ResultsFile) -> str:
+    """Markdown: a title line naming suite, version, hash and mode, then the table (rates in %)."""
+    suite = results.suite
+    title = (f"**{suite['name']}** v{suite['version']} · {suite['cases']} cases · "
+             f"mode `{suite['scoring_mode']}` · suite hash `{suite['hash'][:12]}`")
+    frame = summary_frame(results)
+    if frame.empty:
+        return title + "\n\n(no candidates were run)\n"
+    return title + "\n\n" + frame.to_markdown(index=False, missingval="–") + "\n\nRates in %; '–' = not measured.\n"
