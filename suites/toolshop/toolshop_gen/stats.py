@@ -1,0 +1,43 @@
+"""Counts for the suite README: cases per category, split sizes, no-call share, phrasing templates."""
+from __future__ import annotations
+
+from collections import Counter
+
+from toolshop_gen import nocall
+from toolshop_gen import phrasing as ph
+from toolshop_gen.compose import INTENTS
+from toolshop_gen.phrasing import normalise_text
+
+
+def template_counts() -> dict[str, int]:
+    single = [t for i in INTENTS for t in i.templates]
+    parallel = [t for i in INTENTS for t in i.parallel]
+    distractors = [d for texts in ph.DISTRACTORS.values() for d in texts]
+    return {
+        "single-call templates": len(single),
+        "parallel templates": len(parallel),
+        "no-call templates": len(nocall.TEMPLATES),
+        "held out for test (all three kinds)": sum(t.held_out for t in single + parallel + nocall.TEMPLATES),
+        "distractor clauses": len(distractors),
+        "connectors": len(ph.CONNECTORS) + len(ph.CONNECTORS_TEST),
+    }
+
+
+def summary(files: dict[str, list]) -> str:
+    lines = []
+    for name in ("test.jsonl", "test.tiny.jsonl"):
+        counts = Counter(case["category"] for case in files[name])
+        held = sum(case.get("meta", {}).get("held_out_template", False) for case in files[name])
+        lines.append(f"{name}: {len(files[name])} cases {dict(sorted(counts.items()))}; "
+                     f"{held} tool cases use a held-out template")
+    for name in ("train.jsonl", "examples.jsonl", "train.tiny.jsonl"):
+        rows = files[name]
+        no_call = sum(not row["messages"][-1].get("tool_calls") for row in rows)
+        multi = sum(len(row["messages"][-1].get("tool_calls", [])) > 1 for row in rows)
+        lines.append(f"{name}: {len(rows)} examples, {no_call} no-call ({no_call / len(rows):.1%}), "
+                     f"{multi} with several calls")
+    texts = {normalise_text(m["content"]) for rows in files.values() for row in rows
+             for m in row["messages"] if m["role"] == "user"}
+    lines.append(f"distinct user texts (all files): {len(texts)}")
+    lines += [f"{key}: {value}" for key, value in template_counts().items()]
+    return "\n".join(lines)
