@@ -9,6 +9,7 @@ from typing import Iterable, Sequence
 
 import numpy as np
 
+from harness.bfcl.summary import bfcl_summary
 from harness.results import CaseRecord
 from harness.scoring.counts import PRFCounts
 from harness.scoring.relevance import RelevanceCounts, relevance_scores
@@ -26,7 +27,7 @@ def aggregate(records: Sequence[CaseRecord]) -> dict:
     by_category: dict[str, list[CaseRecord]] = defaultdict(list)
     for record in records:
         by_category[record.category].append(record)
-    return {
+    aggregates = {
         "cases": n,
         "tool_call_accuracy": _rate(r.passed for r in records),
         "parse_rate": _rate(r.parsed for r in records),
@@ -48,6 +49,10 @@ def aggregate(records: Sequence[CaseRecord]) -> dict:
             for category, group in sorted(by_category.items())
         },
     }
+    bfcl = bfcl_summary(records)
+    if bfcl is not None:
+        aggregates["bfcl"] = bfcl
+    return aggregates
 
 
 def _rate(flags: Iterable[bool]) -> float:

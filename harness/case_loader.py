@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 from typing import Any, Iterator, Mapping
 
-from harness.cases import Case, ExpectedCall, Tool
+from harness.cases import GROUND_TRUTH_DEFECT_KEY, Case, ExpectedCall, Tool
 from harness.errors import HarnessInputError
 from harness.tools import ToolDefinitionError, parse_tool
 
@@ -99,7 +99,7 @@ def case_from_line(data: Mapping[str, Any], path: Path, line: int, library: Mapp
         raise fail("category", "a case needs a category (e.g. simple, multiple, parallel, irrelevance)")
     messages = _messages(data, fail)
     tools = _tools(data.get("tools"), path, line, library, fail)
-    expected = _expected(data.get("expected"), tools, fail, allow_defects=bool((data.get("meta") or {}).get("known_defect")))
+    expected = _expected(data.get("expected"), tools, fail, allow_defects=bool((data.get("meta") or {}).get(GROUND_TRUTH_DEFECT_KEY)))
     if category == IRRELEVANCE and expected:
         raise fail("expected", "an irrelevance case must expect no call ([])")
     meta = data.get("meta") or {}

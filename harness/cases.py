@@ -12,6 +12,8 @@ STANDARD_CATEGORIES = ("simple", "multiple", "parallel", "parallel_multiple", "i
 
 #: BFCL convention: this value in an acceptable-value list means "the argument may be omitted".
 OMITTABLE = ""
+#: `case.meta` key naming why a case's ground truth can never pass; such cases load, score and are reported apart.
+GROUND_TRUTH_DEFECT_KEY = "ground_truth_defect"
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""The `harness` command line: validate, run, score and show.
+"""The `harness` command line: validate, run, score, show and import.
 
 Bad input ends with one `error:` line on stderr and exit 2; nothing is written in that case.
 """
@@ -72,7 +72,29 @@ def build_parser() -> argparse.ArgumentParser:
                                description="Print the summary table of a results.json.", epilog=EPILOG)
     show.add_argument("results", type=Path, help="a results.json written by run or score")
     show.set_defaults(handler=cmd_show)
+
+    _add_import_commands(commands)
     return parser
+
+
+def _add_import_commands(commands) -> None:
+    from harness.bfcl.importer import DEFAULT_CATEGORIES
+
+    importer = commands.add_parser("import", help="build a suite from an external benchmark (bfcl)",
+                                   description="Build a harness suite from an external benchmark's data.",
+                                   epilog=EPILOG)
+    sources = importer.add_subparsers(dest="source", required=True, metavar="SOURCE")
+    bfcl = sources.add_parser(
+        "bfcl", help="BFCL v4 from the bfcl-eval wheel", epilog=EPILOG,
+        description="Write OUT/suite.yaml and OUT/data/test.jsonl from the BFCL v4 data in the bfcl-eval wheel "
+                    "(downloaded once with `pip download --no-deps` into ~/.cache/harness/wheels, never installed). "
+                    "Case ids are BFCL's entry ids; the suite scores in bfcl mode and reports BFCL-style aggregates.")
+    bfcl.add_argument("--categories", nargs="+", default=list(DEFAULT_CATEGORIES), metavar="CATEGORY",
+                      help=f"BFCL categories to import (default: all of {', '.join(DEFAULT_CATEGORIES)})")
+    bfcl.add_argument("--out", type=Path, required=True, help="folder for suite.yaml and data/")
+    bfcl.add_argument("--wheel", type=Path, help="a bfcl-eval wheel already on disk (default: cached download)")
+    bfcl.add_argument("--force", action="store_true", help="replace a suite already in OUT")
+    bfcl.set_defaults(handler=cmd_import_bfcl)
 
 
 def _add_quiet(parser: argparse.ArgumentParser) -> None:
@@ -123,6 +145,21 @@ def cmd_show(args: argparse.Namespace) -> int:
     from harness.results import ResultsFile
 
     print(summary_markdown(ResultsFile.read(args.results)))
+    return 0
+
+
+def cmd_import_bfcl(args: argparse.Namespace) -> int:
+    from harness.bfcl import BfclWheelError
+    from harness.bfcl.importer import import_bfcl
+
+    try:
+        imported = import_bfcl(args.out, args.categories, wheel=args.wheel, overwrite=args.force)
+    except BfclWheelError as exc:
+        raise HarnessInputError(str(exc), field="--wheel") from None
+    counts = ", ".join(f"{name} {count}" for name, count in imported.counts.items())
+    print(f"wrote {imported.suite_path}: {imported.total} cases ({counts})")
+    if imported.defects:
+        print(f"flagged {len(imported.defects)} known ground-truth defects: {', '.join(sorted(imported.defects))}")
     return 0
 
 

@@ -101,8 +101,8 @@ def test_case_field_errors(tmp_path, overrides, field, words):
 
 
 def test_known_defect_cases_load_for_reporting(tmp_path):
-    case = weather_case(expected=[{"get_weather": {"city": []}}], meta={"known_defect": "empty answer list"})
-    assert load_suite(write_suite(tmp_path, [case])).cases[0].meta["known_defect"] == "empty answer list"
+    case = weather_case(expected=[{"get_weather": {"city": []}}], meta={"ground_truth_defect": "empty answer list"})
+    assert load_suite(write_suite(tmp_path, [case])).cases[0].meta["ground_truth_defect"] == "empty answer list"
 
 
 @pytest.mark.parametrize("yaml_text, line, field", [

@@ -2,12 +2,12 @@
 
 Scoring with BFCL's semantics lives in `harness.scoring.tool_call_accuracy` (mode "bfcl"), not here.
 """
-from harness.bfcl.convert import (CATEGORY_BY_BFCL_CATEGORY, KNOWN_GROUND_TRUTH_DEFECTS, bfcl_case,
+from harness.bfcl.convert import (CATEGORY_BY_BFCL_CATEGORY, bfcl_case, ground_truth_defect,
                                   load_bfcl_cases)
 from harness.bfcl.wheel import (BFCL_WHEEL_VERSION, BfclWheelError, bfcl_wheel_path, default_wheel_cache,
                                 read_bfcl_jsonl)
 
 __all__ = [
-    "BFCL_WHEEL_VERSION", "BfclWheelError", "CATEGORY_BY_BFCL_CATEGORY", "KNOWN_GROUND_TRUTH_DEFECTS",
-    "bfcl_case", "bfcl_wheel_path", "default_wheel_cache", "load_bfcl_cases", "read_bfcl_jsonl",
+    "BFCL_WHEEL_VERSION", "BfclWheelError", "CATEGORY_BY_BFCL_CATEGORY", "bfcl_case", "bfcl_wheel_path",
+    "default_wheel_cache", "ground_truth_defect", "load_bfcl_cases", "read_bfcl_jsonl",
 ]

@@ -8,10 +8,10 @@ import functools
 import json
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, Sequence
 
 from harness.bfcl.wheel import bfcl_wheel_path, read_bfcl_jsonl
-from harness.cases import Case, ExpectedCall, Tool
+from harness.cases import GROUND_TRUTH_DEFECT_KEY, Case, ExpectedCall, Tool
 from harness.tools import parse_tool
 
 #: BFCL category -> ours. Only single-turn Python categories: Java/JavaScript use other type systems,
@@ -24,16 +24,8 @@ CATEGORY_BY_BFCL_CATEGORY: dict[str, str] = {
     "irrelevance": "irrelevance", "live_irrelevance": "irrelevance",
 }
 BFCL_DATA_PREFIX = "BFCL_v4_"
-
-#: Entries whose ground truth no answer can ever pass; flagged in `case.meta["ground_truth_defect"]` so that
-#: reports can name them rather than silently count them as model failures.
-KNOWN_GROUND_TRUTH_DEFECTS: dict[str, str] = {
-    "live_simple_106-63-0": "required argument with an empty acceptable-value list",
-    "live_simple_112-68-0": "required argument with an empty acceptable-value list",
-    "live_multiple_964-207-0": "expected argument not in the function's schema",
-    "live_multiple_862-181-3": "expected argument not in the function's schema",
-}
-
+#: `case.meta` key holding the BFCL category an imported case came from.
+BFCL_CATEGORY_KEY = "bfcl_category"
 
 def bfcl_case(entry: Mapping[str, Any], answer: Mapping[str, Any] | None, category: str) -> Case:
     """A `Case` from one BFCL entry and its possible-answer row (`None` for irrelevance categories)."""
@@ -56,17 +48,58 @@ def bfcl_case(entry: Mapping[str, Any], answer: Mapping[str, Any] | None, catego
     functions = entry.get("function", [])
     if isinstance(functions, Mapping):
         functions = [functions]
-    meta: dict[str, Any] = {"bfcl_category": category}
-    if entry_id in KNOWN_GROUND_TRUTH_DEFECTS:
-        meta["ground_truth_defect"] = KNOWN_GROUND_TRUTH_DEFECTS[entry_id]
+    meta: dict[str, Any] = {BFCL_CATEGORY_KEY: category}
+    tools = tuple(_parse_bfcl_function(function) for function in functions)
+    expected = tuple(_without_omittable_unknowns(call, tools) for call in expected)
+    defect = ground_truth_defect(expected, tools)
+    if defect is not None:
+        meta[GROUND_TRUTH_DEFECT_KEY] = defect
     return Case(
         id=str(entry_id),
         category=ours,
         messages=tuple(_flatten_turns(entry.get("question", []))),
-        tools=tuple(_parse_bfcl_function(function) for function in functions),
+        tools=tools,
         expected=expected,
         meta=meta,
     )
+
+
+def ground_truth_defect(expected: Sequence[ExpectedCall], tools: Sequence[Tool]) -> str | None:
+    """Why no answer can ever pass this ground truth, or None when some answer can.
+
+    BFCL v4 has a handful of such entries (e.g. live_simple_106-63-0: a required argument with an empty
+    acceptable list); they are flagged so reports name them instead of counting them as model failures.
+    """
+    for call in expected:
+        tool = next((tool for tool in tools if tool.name == call.name), None)
+        if tool is None:
+            continue
+        properties = tool.parameters.get("properties", {})
+        for name, values in call.arguments.items():
+            if not values:
+                return f"argument {name!r} of {call.name!r} has an empty acceptable-value list"
+            if name not in properties and not call.is_omittable(name):
+                return f"answer argument {name!r} is not in the schema of {call.name!r}"
+        for name in tool.required:
+            if not any(value != "" for value in call.arguments.get(name, ())):
+                return f"required argument {name!r} of {call.name!r} has no acceptable value"
+    return None
+
+
+def _without_omittable_unknowns(expected: ExpectedCall, tools: tuple[Tool, ...]) -> ExpectedCall:
+    """Drop omittable answer arguments that the function's schema does not have.
+
+    A few BFCL answers (e.g. parallel_multiple_12, _26) list such an argument with `""` among its values.
+    Verdicts cannot change: supplying it fails as outside the schema either way, omitting it passes either
+    way; but a suite file holding it would fail the loader's check that answers only name real parameters.
+    """
+    tool = next((tool for tool in tools if tool.name == expected.name), None)
+    if tool is None:
+        return expected
+    properties = tool.parameters.get("properties", {})
+    kept = {name: values for name, values in expected.arguments.items()
+            if name in properties or not expected.is_omittable(name)}
+    return expected if len(kept) == len(expected.arguments) else ExpectedCall(expected.name, kept)
 
 
 def load_bfcl_cases(category: str, wheel: Path | None = None) -> list[Case]:

@@ -27,8 +27,7 @@ def summary_frame(results: ResultsFile) -> pd.DataFrame:
         agg = candidate.aggregates
         row = {"candidate": candidate.name, "cases": agg.get("cases", 0)}
         for title, key, _ in COLUMNS:
-            value = agg.get(key)
-            row[title] = None if value is None else round(100 * value, 1)
+            row[title] = _percent(agg.get(key))
         latency = agg.get("latency_ms") or {}
         tokens = agg.get("tokens") or {}
         row["p50 ms"] = _round(latency.get("p50"))
@@ -51,4 +50,41 @@ def summary_markdown(results: ResultsFile) -> str:
     frame = summary_frame(results)
     if frame.empty:
         return title + "\n\n(no candidates were run)\n"
-    return title + "\n\n" + frame.to_markdown(index=False, missingval="–") + "\n\nRates in %; '–' = not measured.\n"
+    text = title + "\n\n" + frame.to_markdown(index=False, missingval="–") + "\n\nRates in %; '–' = not measured.\n"
+    return text + bfcl_markdown(results)
+
+
+def bfcl_frame(results: ResultsFile) -> pd.DataFrame:
+    """BFCL-style AST accuracy per candidate (only candidates scored on BFCL-derived cases), in %."""
+    rows = []
+    for candidate in results.candidates:
+        bfcl = candidate.aggregates.get("bfcl")
+        if not bfcl:
+            continue
+        row = {"candidate": candidate.name}
+        for title, key in (("non-live AST", "non_live_ast"), ("live AST", "live_ast"), ("irrelevance", "irrelevance")):
+            row[title] = _percent(bfcl.get(key))
+        for category, scores in bfcl["per_category"].items():
+            row[category] = _percent(scores["accuracy"])
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def bfcl_markdown(results: ResultsFile) -> str:
+    """The BFCL-style table and the list of flagged ground-truth defects; empty for non-BFCL suites."""
+    frame = bfcl_frame(results)
+    if frame.empty:
+        return ""
+    text = ("\nBFCL-style AST accuracy (non-live = mean of the four categories, live = weighted by entries, "
+            "irrelevance = mean of the two):\n\n" + frame.to_markdown(index=False, missingval="–") + "\n")
+    flagged = {case_id: item["defect"] for candidate in results.candidates
+               for case_id, item in (candidate.aggregates.get("bfcl") or {}).get("flagged_ground_truth_defects", {}).items()}
+    if flagged:
+        text += (f"\n{len(flagged)} cases have known defective ground truth (no answer can pass; counted as BFCL "
+                 "counts them): " + "; ".join(f"{case_id} ({reason})" for case_id, reason in sorted(flagged.items()))
+                 + "\n")
+    return text
+
+
+def _percent(value):
+    return None if value is None else round(100 * value, 1)

@@ -1,0 +1,35 @@
+"""`ground_truth_defect`: answer keys that no answer can pass are recognised; sound ones are not flagged."""
+import pytest
+
+from harness.bfcl import ground_truth_defect
+from harness.cases import ExpectedCall
+from harness.tools import parse_tool
+
+TOOL = parse_tool({"name": "book", "parameters": {
+    "type": "dict", "required": ["city"],
+    "properties": {"city": {"type": "string"}, "nights": {"type": "integer"}}}})
+
+
+@pytest.mark.parametrize("arguments", [
+    {"city": ["Paris"]},
+    {"city": ["Paris", "paris"], "nights": [2, ""]},
+    {"city": ["", "Paris"]},                      # required, "" listed first, but a real value exists
+    {"city": ["Paris"], "breakfast": ["", True]},  # omittable argument outside the schema: omit it and pass
+])
+def test_sound_answer_keys_are_not_flagged(arguments):
+    assert ground_truth_defect([ExpectedCall("book", arguments)], [TOOL]) is None
+
+
+@pytest.mark.parametrize("arguments, reason", [
+    ({"city": []}, "empty acceptable-value list"),
+    ({"city": ["Paris"], "nights": []}, "empty acceptable-value list"),
+    ({"city": ["Paris"], "breakfast": [True]}, "'breakfast' is not in the schema"),
+    ({"city": [""]}, "required argument 'city'"),
+    ({"nights": [2]}, "required argument 'city'"),
+])
+def test_unpassable_answer_keys_are_flagged_with_a_reason(arguments, reason):
+    assert reason in ground_truth_defect([ExpectedCall("book", arguments)], [TOOL])
+
+
+def test_calls_to_functions_not_offered_are_left_to_the_scorer():
+    assert ground_truth_defect([ExpectedCall("other", {"x": []})], [TOOL]) is None
