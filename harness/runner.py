@@ -5,14 +5,13 @@ The runner only orchestrates; prompts come from strategies, outputs from backend
 """
 from __future__ import annotations
 
-import hashlib
-from pathlib import Path
 from typing import Callable, Sequence
 
 from tqdm.auto import tqdm
 
 from harness.aggregates import aggregate
 from harness.cases import Case, ToolCall
+from harness.hashing import file_sha256
 from harness.models import Generation, backend_factory
 from harness.parsing import ParseError, parse_tool_calls
 from harness.results import CandidateResult, CaseRecord, ResultsFile, environment_info, utc_now
@@ -80,7 +79,7 @@ def candidate_hash(suite: Suite, candidate: CandidateSpec) -> str:
     """Spec hash, plus the bytes of recorded outputs where the candidate replays a file."""
     extra = {}
     if candidate.outputs:
-        extra["outputs_sha256"] = hashlib.sha256(Path(suite.resolve(candidate.outputs)).read_bytes()).hexdigest()
+        extra["outputs_sha256"] = file_sha256(suite.resolve(candidate.outputs))
     return candidate.spec_hash(extra)
 
 

@@ -5,11 +5,11 @@ so a typo in a suite never silently falls back to a default.
 """
 from __future__ import annotations
 
-import hashlib
-import json
 from typing import Any, Literal, Optional
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+from harness.hashing import json_sha256
 
 SCORING_MODES = ("strict", "bfcl")
 
@@ -33,14 +33,80 @@ class ScoringSpec(_Frozen):
     parser: str = "auto"
 
 
+class GenerationSpec(_Frozen):
+    """How a local or remote model generates: greedy decoding, bounded length, batching for latency."""
+
+    max_new_tokens: int = Field(160, ge=1, le=8192)
+    #: `batched`: throughput (latency per case = its batch's wall time / batch size, marked as such);
+    #: `per_request`: batch 1, honest per-call latency.
+    latency_mode: Literal["batched", "per_request"] = "batched"
+    batch_size: int = Field(8, ge=1, le=1024)
+
+
+class EndpointSpec(_Frozen):
+    """An OpenAI-compatible chat-completions endpoint (vLLM, TGI, llama.cpp server, hosted APIs)."""
+
+    base_url: str = Field(min_length=1, description="e.g. http://localhost:8000/v1")
+    #: Name of the environment variable holding the API key; the key itself never appears in a suite or result.
+    api_key_env: Optional[str] = "OPENAI_API_KEY"
+    tool_mode: Literal["native", "prompt"] = "native"
+    concurrency: int = Field(4, ge=1, le=256)
+    timeout_s: float = Field(60.0, gt=0)
+    max_retries: int = Field(3, ge=0, le=20)
+
+
+class LoraSpec(_Frozen):
+    """A LoRA fine-tune on the suite's train split, run before the candidate is evaluated."""
+
+    r: int = Field(16, ge=1)
+    alpha: float = Field(32, gt=0)
+    dropout: float = Field(0.05, ge=0, lt=1)
+    target_modules: str | tuple[str, ...] = "all-linear"
+    epochs: Optional[float] = Field(None, gt=0)
+    max_steps: Optional[int] = Field(None, ge=1)
+    learning_rate: float = Field(2e-4, gt=0)
+    lr_scheduler: Literal["linear", "cosine", "constant"] = "cosine"
+    warmup_ratio: float = Field(0.1, ge=0, lt=1)
+    batch_size: int = Field(8, ge=1)
+    grad_accum: int = Field(1, ge=1)
+    max_length: int = Field(384, ge=16)
+    #: Fraction of the train split held out for evaluation during training (0: none).
+    validation_fraction: float = Field(0.05, ge=0, lt=0.5)
+    #: Training examples used (first N after a seeded shuffle); None: all.
+    max_examples: Optional[int] = Field(None, ge=1)
+    seed: Optional[int] = None
+    merge: bool = Field(False, description="merge the adapter into the base weights for serving")
+
+    @model_validator(mode="after")
+    def _has_length(self) -> "LoraSpec":
+        if self.epochs is None and self.max_steps is None:
+            raise ValueError("a lora block needs `epochs` or `max_steps`")
+        return self
+
+
 class CandidateSpec(_Frozen):
-    """One candidate: a backend (+ model) under a prompting strategy; later fields add fine-tuning."""
+    """One candidate = backend + model (+ optional LoRA fine-tune) + prompting strategy."""
 
     name: str = Field(min_length=1)
-    backend: Optional[str] = Field(None, description="replay | hf | openai; default: replay when `outputs` is set")
-    model: Optional[str] = None
+    backend: Optional[str] = Field(None, description="replay | hf | openai; default: replay when `outputs` is "
+                                                     "set, openai when `endpoint` is set, else hf")
+    model: Optional[str] = Field(None, description="tiny | smollm2-135m-instruct | a hub id or local path "
+                                                   "(hf); the served model name (openai)")
     strategy: str = "zero_shot"
+    #: few_shot / rag: how many examples (or tools) to put in the prompt.
+    k: int = Field(3, ge=0, le=64)
+    #: few_shot: which examples: the first k (`fixed`), a seeded random k per case, or the k most similar.
+    select: Literal["fixed", "random", "similar"] = "fixed"
+    #: rag: how similarity is measured.
+    retriever: Literal["bm25", "minilm"] = "bm25"
+    #: rag: retrieve solved examples, the relevant tools from the suite's tool library, or both.
+    retrieve: Literal["examples", "tools", "both"] = "examples"
     outputs: Optional[str] = Field(None, description="replay backend: JSONL of recorded outputs, relative to the suite")
+    endpoint: Optional[EndpointSpec] = None
+    adapter: Optional[str] = Field(None, description="hf: an existing PEFT adapter folder, relative to the suite")
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    generation: GenerationSpec = GenerationSpec()
+    lora: Optional[LoraSpec] = None
 
     @field_validator("name")
     @classmethod
@@ -51,18 +117,31 @@ class CandidateSpec(_Frozen):
 
     @model_validator(mode="after")
     def _backend_inputs(self) -> "CandidateSpec":
-        if self.resolved_backend == "replay" and not self.outputs:
+        backend = self.resolved_backend
+        if backend == "replay" and not self.outputs:
             raise ValueError("a replay candidate needs `outputs: path/to/outputs.jsonl`")
+        if backend == "openai" and self.endpoint is None:
+            raise ValueError("an openai candidate needs `endpoint: {base_url: ...}`")
+        if backend in ("hf", "openai") and not self.model:
+            raise ValueError(f"a {backend} candidate needs `model:`")
+        if self.lora is not None and backend != "hf":
+            raise ValueError("a `lora:` block needs the hf backend (a local model to train)")
+        if self.lora is not None and self.adapter is not None:
+            raise ValueError("give either `lora:` (train an adapter) or `adapter:` (use one), not both")
         return self
 
     @property
     def resolved_backend(self) -> str:
-        return self.backend or ("replay" if self.outputs else "hf")
+        if self.backend:
+            return self.backend
+        if self.outputs:
+            return "replay"
+        return "openai" if self.endpoint is not None else "hf"
 
     def spec_hash(self, extra: dict[str, Any] | None = None) -> str:
         """Content hash of the resolved spec (plus e.g. the bytes hash of replay outputs)."""
         payload = self.model_dump(mode="json") | {"backend": self.resolved_backend} | (extra or {})
-        return hashlib.sha256(json.dumps(payload, sort_keys=True).encode()).hexdigest()[:16]
+        return json_sha256(payload)[:16]
 
 
 class SuiteSpec(_Frozen):

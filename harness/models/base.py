@@ -19,6 +19,11 @@ class Prompt:
     messages: tuple[Mapping[str, Any], ...] = field(hash=False)
     tools: tuple[Tool, ...] = field(hash=False)
 
+    def to_json(self) -> dict:
+        """The prompt as data (messages + OpenAI-style tools): what a cache key or a log records."""
+        return {"case_id": self.case_id, "messages": [dict(m) for m in self.messages],
+                "tools": [tool.to_json() for tool in self.tools]}
+
 
 @dataclass(frozen=True)
 class Generation:
@@ -34,7 +39,14 @@ class Generation:
 
 
 class ModelBackend(Protocol):
-    """Generates one `Generation` per prompt, in order. Failures on a prompt become `Generation(error=...)`."""
+    """Generates one `Generation` per prompt, in order. Failures on a prompt become `Generation(error=...)`.
+
+    `identity()` names everything that decides the outputs (model and weights revision, chat template,
+    adapter, generation settings) as JSON-able data; the generation cache keys on it with each prompt.
+    Generations are yielded as they finish, so a caller can store each before the next is made.
+    """
+
+    def identity(self) -> Mapping[str, Any]: ...
 
     def generate(self, prompts: Sequence[Prompt]) -> Iterator[Generation]: ...
 

@@ -9,6 +9,7 @@ from typing import Any, Iterator, Sequence
 
 from harness.case_loader import read_jsonl
 from harness.errors import HarnessInputError
+from harness.hashing import file_sha256
 from harness.models.base import Generation, Prompt, register_backend
 
 MISSING_OUTPUT = "missing_output"
@@ -33,6 +34,9 @@ class ReplayBackend:
                 if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
                     raise HarnessInputError("must be a non-negative number", path=self.path, line=line, field=name)
             self.recorded[case_id] = data
+
+    def identity(self) -> dict:
+        return {"backend": "replay", "outputs_sha256": file_sha256(self.path)}
 
     @classmethod
     def from_candidate(cls, candidate, suite) -> "ReplayBackend":
