@@ -1,11 +1,12 @@
-"""Per-candidate aggregate metrics computed from case records (rates, micro F1s, latency, tokens).
+"""Per-candidate aggregate metrics computed from case records (rates, micro F1s, latency, tokens, cost).
 
-Aggregates are derived data: recomputing them from the records of a results file gives the same numbers.
+Aggregates are derived data: recomputing them from the records of a results file (and, for cost, the unit
+prices recorded beside them) gives the same numbers.
 """
 from __future__ import annotations
 
 from collections import Counter, defaultdict
-from typing import Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable, Sequence
 
 import numpy as np
 
@@ -14,9 +15,15 @@ from harness.results import CaseRecord
 from harness.scoring.counts import PRFCounts
 from harness.scoring.relevance import RelevanceCounts, relevance_scores
 
+if TYPE_CHECKING:
+    from harness.pricing import CallCost
 
-def aggregate(records: Sequence[CaseRecord]) -> dict:
-    """Every headline metric for one candidate's records; see docs/metrics.md for definitions."""
+
+def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None) -> dict:
+    """Every headline metric for one candidate's records; see docs/metrics.md for definitions.
+
+    `cost` is `harness.pricing.cost_per_1k_calls` of the same records (None: not priced).
+    """
     n = len(records)
     if n == 0:
         return {"cases": 0}
@@ -43,7 +50,10 @@ def aggregate(records: Sequence[CaseRecord]) -> dict:
         "argument_f1": arguments.f1,
         "errors": dict(sorted(Counter(r.error_type for r in records if r.error_type).items())),
         "latency_ms": _latency(records),
+        "ttft_ms": _ttft(records),
         "tokens": _tokens(records),
+        "generations": _generations(records),
+        **_cost(cost),
         "per_category": {
             category: {"cases": len(group), "tool_call_accuracy": _rate(r.passed for r in group)}
             for category, group in sorted(by_category.items())
@@ -89,6 +99,26 @@ def _latency(records: Sequence[CaseRecord]) -> dict | None:
         "p95": float(np.percentile(values, 95)),
         "output_tokens_per_s": (out_tokens / (values.sum() / 1000.0)) if values.sum() > 0 else None,
     }
+
+
+def _ttft(records: Sequence[CaseRecord]) -> dict | None:
+    """Time to first token, only measured where the backend streams."""
+    values = np.array([r.ttft_ms for r in records if r.ttft_ms is not None], dtype=float)
+    if values.size == 0:
+        return None
+    return {"p50": float(np.percentile(values, 50)), "mean": float(values.mean()), "cases": int(values.size)}
+
+
+def _generations(records: Sequence[CaseRecord]) -> dict:
+    """How many outputs the model produced in this run and how many came from the generation cache."""
+    cached = sum(1 for r in records if r.cached)
+    return {"generated": len(records) - cached, "cached": cached}
+
+
+def _cost(cost: "CallCost | None") -> dict:
+    if cost is None:
+        return {"cost_per_1k_calls_usd": None, "cost_basis": None, "cost_prices": None}
+    return cost.to_aggregates()
 
 
 def _tokens(records: Sequence[CaseRecord]) -> dict | None:

@@ -51,6 +51,11 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--out", type=Path, help="output folder (default: runs/<suite name>)")
     run.add_argument("--candidate", action="append", dest="candidates", metavar="NAME",
                      help="run only this candidate (repeatable)")
+    run.add_argument("--no-cache", dest="use_cache", action="store_false",
+                     help="generate every case afresh and store nothing (default: reuse and store generations, "
+                          "so an interrupted run resumes where it stopped)")
+    run.add_argument("--cache-dir", type=Path, metavar="DIR",
+                     help="generation cache folder (default: $HARNESS_CACHE_DIR, else ~/.cache/harness)")
     _add_quiet(run)
     run.set_defaults(handler=cmd_run)
 
@@ -122,7 +127,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if not (candidates or suite.spec.candidates):
         raise HarnessInputError("the suite declares no candidates", path=suite.path, field="candidates")
     out = args.out or Path("runs") / suite.spec.name
-    return _run_and_write(suite, candidates, out, quiet=args.quiet)
+    return _run_and_write(suite, candidates, out, quiet=args.quiet, use_cache=args.use_cache, cache_dir=args.cache_dir)
 
 
 def cmd_score(args: argparse.Namespace) -> int:
@@ -163,17 +168,21 @@ def cmd_import_bfcl(args: argparse.Namespace) -> int:
     return 0
 
 
-def _run_and_write(suite, candidates, out: Path, quiet: bool) -> int:
+def _run_and_write(suite, candidates, out: Path, quiet: bool, use_cache: bool = True,
+                   cache_dir: Path | None = None) -> int:
     from harness.atomic_io import atomic_write_text
     from harness.report.summary_table import summary_markdown
     from harness.runner import run_suite
 
     progress = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
-    results = run_suite(suite, candidates, progress=progress)
+    results = run_suite(suite, candidates, progress=progress, use_cache=use_cache, cache_dir=cache_dir)
     table = summary_markdown(results)
     results.write(out / "results.json")
     atomic_write_text(out / "results.md", table)
     print(table)
+    cached = sum(1 for record in results.records if record.cached)
+    if cached:
+        print(f"generation cache: {cached} of {len(results.records)} outputs reused (--no-cache to regenerate)")
     print(f"wrote {out / 'results.json'} and {out / 'results.md'}")
     return 0
 

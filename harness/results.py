@@ -48,6 +48,9 @@ class CaseRecord:
     ttft_ms: float | None = None
     input_tokens: int | None = None
     output_tokens: int | None = None
+    #: True when the output came from the generation cache; latency and tokens are then those of the
+    #: run that generated it (what the model costs), not of this run's lookup.
+    cached: bool = False
     meta: dict = field(default_factory=dict)
 
     @property
@@ -69,6 +72,11 @@ class CandidateResult:
     spec: dict
     spec_hash: str
     aggregates: dict
+    #: What a case's latency_ms means: `batched` (its share of a batch's wall time), `per_request`
+    #: (batch of one), or `recorded` (whatever the replayed file says).
+    latency_mode: str | None = None
+    #: The backend's identity (model, revision, device, settings): what the generation cache keyed on.
+    backend_identity: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

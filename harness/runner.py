@@ -1,19 +1,23 @@
-"""Run a suite: for each candidate, build prompts, generate, parse, score every stage, aggregate.
+"""Run a suite: for each candidate, build prompts, generate (through the cache), parse, score, aggregate.
 
 The runner only orchestrates; prompts come from strategies, outputs from backends, verdicts from
 `harness.scoring`. A failure on one case becomes that case's error record and the run goes on.
 """
 from __future__ import annotations
 
-from typing import Callable, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterator, Sequence
 
 from tqdm.auto import tqdm
 
 from harness.aggregates import aggregate
+from harness.cache import CachingBackend, GenerationStore
 from harness.cases import Case, ToolCall
 from harness.hashing import file_sha256
-from harness.models import Generation, backend_factory
+from harness.models import Generation, ModelBackend, Prompt, backend_factory
 from harness.parsing import ParseError, parse_tool_calls
+from harness.pricing import PriceTable, cost_per_1k_calls, device_from_identity, price_table
 from harness.results import CandidateResult, CaseRecord, ResultsFile, environment_info, utc_now
 from harness.scoring.call_f1 import argument_counts, call_counts
 from harness.scoring.schema_validity import check_schema
@@ -23,14 +27,19 @@ from harness.strategies import strategy_factory
 from harness.suite import Suite
 
 ProgressFactory = Callable[..., object]
+#: Backends whose outputs are not cached: replay already reads them from a file (nothing to save).
+UNCACHED_BACKENDS = frozenset({"replay"})
+#: What latency_ms means for replayed outputs: whatever the recorded file says.
+RECORDED_LATENCY = "recorded"
 
 
-def score_case(case: Case, generation: Generation, candidate: str, mode: str, parser: str = "auto") -> CaseRecord:
+def score_case(case: Case, generation: Generation, candidate: str, mode: str, parser: str = "auto",
+               cached: bool = False) -> CaseRecord:
     """Parse one output and judge it at every stage; never raises on model output."""
     base = dict(case_id=case.id, category=case.category, candidate=candidate, output=generation.output,
                 expects_call=case.expects_call, latency_ms=generation.latency_ms, ttft_ms=generation.ttft_ms,
                 input_tokens=generation.input_tokens, output_tokens=generation.output_tokens,
-                meta=dict(case.meta))
+                cached=cached, meta=dict(case.meta))
     if generation.error_type is not None:
         return _failed_record(case, base, None, generation.error_type, generation.error or "", mode)
     try:
@@ -61,18 +70,51 @@ def _failed_record(case: Case, base: dict, calls, error_type: str, detail: str, 
     )
 
 
-def run_candidate(suite: Suite, candidate: CandidateSpec, progress: bool = True) -> list[CaseRecord]:
+@dataclass(frozen=True)
+class CandidateRun:
+    """One candidate's records, plus what its backend said it was (model, device, settings)."""
+
+    records: list[CaseRecord]
+    identity: dict
+    latency_mode: str
+
+
+def build_backend(suite: Suite, candidate: CandidateSpec, store: GenerationStore | None) -> ModelBackend:
+    """The candidate's backend, behind the generation cache unless there is no store or nothing to save."""
+    backend = backend_factory(candidate.resolved_backend)(candidate, suite)
+    if store is None or candidate.resolved_backend in UNCACHED_BACKENDS:
+        return backend
+    # Batched and per-request latencies mean different things, so they never stand in for each other.
+    return CachingBackend(backend, store, extra_identity={"latency_mode": candidate.generation.latency_mode})
+
+
+def run_candidate(suite: Suite, candidate: CandidateSpec, progress: bool = True,
+                  store: GenerationStore | None = None) -> CandidateRun:
     """Every case of the suite through one candidate, in suite order."""
     strategy = strategy_factory(candidate.strategy)(candidate, suite)
-    backend = backend_factory(candidate.resolved_backend)(candidate, suite)
+    backend = build_backend(suite, candidate, store)
     prompts = [strategy.build_prompt(case) for case in suite.cases]
     mode, parser = suite.spec.scoring.mode, suite.spec.scoring.parser
     records = []
-    generations = backend.generate(prompts)
-    for case, generation in tqdm(zip(suite.cases, generations), total=len(prompts), desc=candidate.name,
-                                 unit="case", disable=not progress, leave=False):
-        records.append(score_case(case, generation, candidate.name, mode, parser))
-    return records
+    for case, (generation, cached) in tqdm(zip(suite.cases, _marked(backend, prompts)), total=len(prompts),
+                                           desc=candidate.name, unit="case", disable=not progress, leave=False):
+        records.append(score_case(case, generation, candidate.name, mode, parser, cached))
+    identity = dict(backend.identity())
+    return CandidateRun(records=records, identity=identity, latency_mode=_latency_mode(candidate, identity))
+
+
+def _marked(backend: ModelBackend, prompts: Sequence[Prompt]) -> Iterator[tuple[Generation, bool]]:
+    """(generation, came from the cache) per prompt."""
+    if isinstance(backend, CachingBackend):
+        return backend.generate_marked(prompts)
+    return ((generation, False) for generation in backend.generate(prompts))
+
+
+def _latency_mode(candidate: CandidateSpec, identity: dict) -> str:
+    """Replay: as recorded; else what the backend reports (it knows how it timed), else the spec's setting."""
+    if candidate.resolved_backend == "replay":
+        return RECORDED_LATENCY
+    return str(identity.get("latency_mode") or candidate.generation.latency_mode)
 
 
 def candidate_hash(suite: Suite, candidate: CandidateSpec) -> str:
@@ -83,19 +125,38 @@ def candidate_hash(suite: Suite, candidate: CandidateSpec) -> str:
     return candidate.spec_hash(extra)
 
 
-def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, progress: bool = True) -> ResultsFile:
-    """Run the chosen candidates (default: all the suite declares) and collect one results file."""
+def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, progress: bool = True,
+              use_cache: bool = True, cache_dir: str | Path | None = None) -> ResultsFile:
+    """Run the chosen candidates (default: all the suite declares) and collect one results file.
+
+    With the cache on (default), finished generations are stored as they arrive, so re-running an
+    interrupted or unchanged run only generates what is missing. `cache_dir` defaults to
+    `$HARNESS_CACHE_DIR`, else `~/.cache/harness`.
+    """
     chosen = tuple(candidates if candidates is not None else suite.spec.candidates)
+    prices = price_table(suite.spec.prices)
+    needs_store = use_cache and any(c.resolved_backend not in UNCACHED_BACKENDS for c in chosen)
+    store = GenerationStore.open(cache_dir) if needs_store else None
     records: list[CaseRecord] = []
     results: list[CandidateResult] = []
-    for candidate in chosen:
-        candidate_records = run_candidate(suite, candidate, progress)
-        records.extend(candidate_records)
-        results.append(CandidateResult(name=candidate.name, spec=candidate.model_dump(mode="json"),
-                                       spec_hash=candidate_hash(suite, candidate),
-                                       aggregates=aggregate(candidate_records)))
+    try:
+        for candidate in chosen:
+            run = run_candidate(suite, candidate, progress, store)
+            records.extend(run.records)
+            results.append(candidate_result(suite, candidate, run, prices))
+    finally:
+        if store is not None:
+            store.close()
     return ResultsFile(suite=suite_identity(suite), environment=environment_info(suite.spec.seed),
                        candidates=tuple(results), records=tuple(records), created_at=utc_now())
+
+
+def candidate_result(suite: Suite, candidate: CandidateSpec, run: CandidateRun, prices: PriceTable) -> CandidateResult:
+    """A candidate's entry in the results file: resolved spec and hash, aggregates with cost, latency mode."""
+    cost = cost_per_1k_calls(run.records, candidate, prices, device_from_identity(run.identity))
+    return CandidateResult(name=candidate.name, spec=candidate.model_dump(mode="json"),
+                           spec_hash=candidate_hash(suite, candidate), aggregates=aggregate(run.records, cost),
+                           latency_mode=run.latency_mode, backend_identity=run.identity)
 
 
 def suite_identity(suite: Suite) -> dict:

@@ -144,6 +144,46 @@ class CandidateSpec(_Frozen):
         return json_sha256(payload)[:16]
 
 
+class TokenPrice(_Frozen):
+    """A hosted model's list price in USD per million tokens."""
+
+    input_per_1m_usd: float = Field(ge=0)
+    output_per_1m_usd: float = Field(ge=0)
+
+
+class PricesSpec(_Frozen):
+    """A suite's `prices:` block: overrides merged over the shipped table (`harness/data/prices.yaml`).
+
+    `models`: {model name: {input_per_1m_usd, output_per_1m_usd}} for token-priced (hosted) models;
+    `devices`: {cpu | cuda | ...: USD per device-hour} for local models. The short form
+    `local_<device>_hour_usd: 0.10` (e.g. `local_cpu_hour_usd`) means `devices: {<device>: 0.10}`.
+    """
+
+    models: dict[str, TokenPrice] = Field(default_factory=dict)
+    devices: dict[str, float] = Field(default_factory=dict)
+
+    @model_validator(mode="before")
+    @classmethod
+    def _fold_short_device_keys(cls, data: Any) -> Any:
+        if not isinstance(data, dict):
+            return data
+        data = dict(data)
+        devices = dict(data.get("devices") or {})
+        for key in [k for k in data if isinstance(k, str) and k.startswith("local_") and k.endswith("_hour_usd")]:
+            devices[key.removeprefix("local_").removesuffix("_hour_usd")] = data.pop(key)
+        if devices:
+            data["devices"] = devices
+        return data
+
+    @field_validator("devices")
+    @classmethod
+    def _non_negative(cls, value: dict[str, float]) -> dict[str, float]:
+        for device, price in value.items():
+            if price < 0:
+                raise ValueError(f"device price for {device!r} must be >= 0")
+        return value
+
+
 class SuiteSpec(_Frozen):
     """A suite YAML, validated. Paths stay as written; `harness.suite.load_suite` resolves them."""
 
@@ -152,7 +192,7 @@ class SuiteSpec(_Frozen):
     description: str = ""
     data: DataFiles
     scoring: ScoringSpec = ScoringSpec()
-    prices: dict[str, float] = Field(default_factory=dict)
+    prices: PricesSpec = PricesSpec()
     seed: int = 0
     candidates: tuple[CandidateSpec, ...] = ()
     gate: Optional[dict[str, Any]] = None

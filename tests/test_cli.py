@@ -145,3 +145,21 @@ def test_every_command_has_help(capsys):
             main([command, "--help"])
         assert info.value.code == 0
         assert "usage: harness " + command in capsys.readouterr().out
+
+
+def test_replay_candidates_are_not_cached_and_record_their_latency_mode(tmp_path, monkeypatch, capsys):
+    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path / "cache"))
+    assert main(["run", str(QUICKSTART), "--out", str(tmp_path / "out"), "-q"]) == 0
+    assert not (tmp_path / "cache").exists()  # nothing to save for recorded outputs, so no store is opened
+    results = json.loads((tmp_path / "out" / "results.json").read_text())
+    assert {c["latency_mode"] for c in results["candidates"]} == {"recorded"}
+    agg = _aggregates(results, "hermes-model")
+    assert agg["generations"] == {"generated": 12, "cached": 0} and agg["cost_per_1k_calls_usd"] is None
+    assert "$ / 1k calls" in capsys.readouterr().out
+
+
+def test_run_help_documents_the_cache_flags(capsys):
+    with pytest.raises(SystemExit):
+        main(["run", "--help"])
+    text = capsys.readouterr().out
+    assert "--no-cache" in text and "--cache-dir" in text

@@ -8,6 +8,8 @@ import pandas as pd
 
 from harness.results import ResultsFile
 
+#: Cost column: USD per 1,000 calls (tokens x list price, or device time x device-hour price).
+COST_COLUMN = "$ / 1k calls"
 #: (column title, aggregate key, kind) in display order.
 COLUMNS = (
     ("tool-call acc", "tool_call_accuracy", "pct"),
@@ -34,12 +36,18 @@ def summary_frame(results: ResultsFile) -> pd.DataFrame:
         row["p95 ms"] = _round(latency.get("p95"))
         row["tokens in"] = _round(tokens.get("input_mean"))
         row["tokens out"] = _round(tokens.get("output_mean"))
+        row[COST_COLUMN] = _significant(agg.get("cost_per_1k_calls_usd"))
         rows.append(row)
     return pd.DataFrame(rows)
 
 
 def _round(value):
     return None if value is None else round(value, 1)
+
+
+def _significant(value, digits: int = 3):
+    """Costs span orders of magnitude (a tiny local model vs a hosted one): keep significant digits."""
+    return None if value is None else float(f"{value:.{digits}g}")
 
 
 def summary_markdown(results: ResultsFile) -> str:
@@ -50,8 +58,13 @@ def summary_markdown(results: ResultsFile) -> str:
     frame = summary_frame(results)
     if frame.empty:
         return title + "\n\n(no candidates were run)\n"
-    text = title + "\n\n" + frame.to_markdown(index=False, missingval="–") + "\n\nRates in %; '–' = not measured.\n"
+    text = (title + "\n\n" + frame.to_markdown(index=False, missingval="–") + "\n\nRates in %; '–' = not measured. "
+            + COST_NOTE + "\n")
     return text + bfcl_markdown(results)
+
+
+COST_NOTE = ("Cost: USD per 1,000 calls, from tokens x the model's list price (hosted) or mean latency x the "
+             "device-hour price (local); example prices, override them in the suite's `prices:`.")
 
 
 def bfcl_frame(results: ResultsFile) -> pd.DataFrame:
