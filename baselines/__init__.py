@@ -1,5 +1,5 @@
-"""Built-in non-training candidate strategies: zero-shot prompting (few-shot and RAG plug in beside it).
+"""Built-in non-training candidate strategies: zero-shot, few-shot and RAG prompting.
 
 Importing this package registers them with `harness.strategies`.
 """
-from baselines import zero_shot  # noqa: F401
+from baselines import few_shot, rag, zero_shot  # noqa: F401
