@@ -4,6 +4,7 @@ Importing this package registers the built-in backends.
 """
 from harness.models.base import Generation, ModelBackend, Prompt, backend_factory, known_backends, register_backend
 from harness.models import replay  # noqa: F401  (registers "replay")
+from harness.models import hf  # noqa: F401  (registers "hf"; torch and transformers load only when used)
 from harness.models import openai_backend  # noqa: F401  (registers "openai")
 
 __all__ = ["Generation", "ModelBackend", "Prompt", "backend_factory", "known_backends", "register_backend"]
