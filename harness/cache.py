@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-import os
 import sqlite3
 import time
 from pathlib import Path
@@ -15,6 +14,7 @@ from typing import Any, Iterable, Iterator, Mapping, Sequence
 from harness.errors import HarnessInputError
 from harness.hashing import json_sha256
 from harness.models.base import Generation, ModelBackend, Prompt
+from harness.paths import cache_root
 
 #: Bumped when the key recipe or the stored row format changes, so old rows simply stop matching.
 CACHE_FORMAT = 1
@@ -34,9 +34,8 @@ CREATE TABLE IF NOT EXISTS generations (
 
 
 def default_cache_dir() -> Path:
-    """`$HARNESS_CACHE_DIR`, else `~/.cache/harness` (the same root as the BFCL wheel cache)."""
-    root = os.environ.get("HARNESS_CACHE_DIR")
-    return Path(root) if root else Path.home() / ".cache" / "harness"
+    """The generation store's folder: the harness cache root (`$HARNESS_CACHE_DIR`, else ~/.cache/harness)."""
+    return cache_root()
 
 
 def cache_key(identity: Mapping[str, Any], prompt: Prompt, keys_on_case_id: bool = False) -> str:

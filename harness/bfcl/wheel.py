@@ -12,6 +12,8 @@ import tempfile
 import zipfile
 from pathlib import Path
 
+from harness.paths import cache_root
+
 BFCL_WHEEL_VERSION = "2026.3.23"
 BFCL_DISTRIBUTION = "bfcl-eval"
 _WHEEL_GLOB = f"bfcl_eval-{BFCL_WHEEL_VERSION}-*.whl"
@@ -24,9 +26,8 @@ class BfclWheelError(RuntimeError):
 
 
 def default_wheel_cache() -> Path:
-    """`$HARNESS_CACHE_DIR/wheels`, else `~/.cache/harness/wheels`."""
-    root = os.environ.get("HARNESS_CACHE_DIR")
-    return (Path(root) if root else Path.home() / ".cache" / "harness") / "wheels"
+    """`<cache root>/wheels`: `$HARNESS_CACHE_DIR/wheels`, else `~/.cache/harness/wheels`."""
+    return cache_root() / "wheels"
 
 
 def bfcl_wheel_path(cache_dir: Path | None = None) -> Path:

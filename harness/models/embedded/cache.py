@@ -13,15 +13,10 @@ from pathlib import Path
 from typing import Callable
 
 from harness.hashing import file_sha256, json_sha256
+from harness.paths import cache_root
 
 #: Written last into a built folder: its presence marks the folder complete, and it holds the model's identity.
 IDENTITY_FILE = "harness_identity.json"
-
-
-def cache_root() -> Path:
-    """`$HARNESS_CACHE_DIR`, else `~/.cache/harness` (the same root the BFCL wheel cache uses)."""
-    root = os.environ.get("HARNESS_CACHE_DIR")
-    return Path(root) if root else Path.home() / ".cache" / "harness"
 
 
 def models_dir() -> Path:

@@ -12,7 +12,8 @@ from pathlib import Path
 
 from harness.errors import HarnessInputError
 from harness.hashing import file_sha256
-from harness.models.embedded.cache import build_once, cache_root, content_identity, models_dir
+from harness.models.embedded.cache import build_once, content_identity, models_dir
+from harness.paths import cache_root
 from harness.prompt_format import CHATML_TEMPLATE
 
 NAME = "smollm2-135m-instruct"
