@@ -1,0 +1,320 @@
+"""LoRA supervised fine-tuning with trl's SFTTrainer, configured from a suite's `lora:` block.
+
+`train_lora` checks everything first, trains on the assistant turns only, saves a standard PEFT adapter and
+returns a `TrainingRun` (cost, tokens, loss curve). It runs unchanged under `accelerate launch`.
+"""
+from __future__ import annotations
+
+import copy
+import time
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from harness.atomic_io import atomic_write_json
+from harness.hashing import json_sha256
+from harness.prompt_format import CHATML_TEMPLATE
+from harness.spec import LoraSpec
+from harness.training.checks import check_lengths, check_target_modules, split_examples
+from harness.training.data import TrainingExample, training_dataset
+
+#: Written beside the adapter; the cache reads it back on a hit.
+TRAINING_JSON = "training.json"
+#: Log (and evaluate) about 25 times per run: enough for a loss curve, cheap enough for tiny runs.
+LOG_EVERY = 0.04
+#: Libraries whose versions decide what a training run produces.
+TRAINING_LIBRARIES = ("torch", "transformers", "peft", "trl", "datasets", "accelerate")
+
+Progress = Callable[[str], None]
+
+
+@dataclass(frozen=True)
+class LossPoint:
+    """One logging step: the train loss averaged since the last point, and the validation loss if evaluated."""
+
+    step: int
+    epoch: float
+    train_loss: float | None = None
+    eval_loss: float | None = None
+    learning_rate: float | None = None
+
+
+@dataclass(frozen=True)
+class TrainingRun:
+    """What a fine-tune cost and how it went; written as `training.json` beside the adapter."""
+
+    base_model: str
+    device: str
+    world_size: int
+    seed: int
+    lora: Mapping[str, Any] = field(hash=False)
+    train_examples: int = 0          # examples in the train split (after the validation hold-out)
+    eval_examples: int = 0
+    examples_seen: int = 0           # epochs x train examples: repeats across epochs included
+    examples_truncated: int = 0      # answers cut by max_length
+    epochs: float = 0.0
+    steps: int = 0
+    tokens_trained: int = 0          # non-padding input tokens fed to the model, all processes together
+    wall_time_s: float = 0.0
+    trainable_parameters: int = 0
+    final_train_loss: float | None = None
+    mean_train_loss: float | None = None
+    eval_loss: float | None = None
+    loss_curve: tuple[LossPoint, ...] = field(default=(), hash=False)
+    library_versions: Mapping[str, str] = field(default_factory=dict, hash=False)
+    chat_template_sha256: str = ""
+    generation_metrics: Mapping[str, float] | None = field(default=None, hash=False)
+
+    @property
+    def seconds_per_step(self) -> float | None:
+        return self.wall_time_s / self.steps if self.steps else None
+
+    @property
+    def initial_train_loss(self) -> float | None:
+        return next((p.train_loss for p in self.loss_curve if p.train_loss is not None), None)
+
+    def to_json(self) -> dict:
+        data = asdict(self)
+        data["loss_curve"] = [asdict(point) for point in self.loss_curve]
+        return data
+
+    @classmethod
+    def from_json(cls, data: Mapping[str, Any]) -> TrainingRun:
+        curve = tuple(LossPoint(**point) for point in data.get("loss_curve", ()))
+        return cls(**{**data, "loss_curve": curve})
+
+
+def library_versions() -> dict[str, str]:
+    from importlib.metadata import PackageNotFoundError, version
+
+    found = {}
+    for name in TRAINING_LIBRARIES:
+        try:
+            found[name] = version(name)
+        except PackageNotFoundError:
+            found[name] = "absent"
+    return found
+
+
+def train_lora(model: Any, tokenizer: Any, train_examples: Sequence[TrainingExample], lora: LoraSpec,
+               seed: int, output_dir: str | Path, progress: Progress | None = None, *,
+               callbacks: Sequence[Any] = (), generation_eval: int = 0) -> TrainingRun:
+    """Fine-tune a LoRA adapter on `train_examples` and save it (PEFT format) with `training.json` in `output_dir`.
+
+    `model` is a loaded causal LM, or a name for `harness.models.embedded.load_causal_lm` (`tiny`,
+    `smollm2-135m-instruct`, a folder, a hub id; then `tokenizer` may be None). A loaded model is given back
+    unchanged: the LoRA layers are removed again after saving. `lora.seed`, when set, overrides `seed`.
+    `generation_eval` > 0 greedily generates on that many validation examples after training and records the
+    harness's tool-call metrics on them. Raises HarnessInputError before training on bad input.
+    Under `accelerate launch` / `torchrun` every process calls this alike: the Trainer shards the data and
+    gathers the counts, and only the main process writes.
+    """
+    seed = lora.seed if lora.seed is not None else seed
+    model, tokenizer, base_name = _load(model, tokenizer)
+    tokenizer = _with_training_template(tokenizer)
+    split = split_examples(train_examples, lora, seed)
+    check_target_modules(model, lora.target_modules)
+    lengths = check_lengths([*split.train, *split.validation], tokenizer, lora.max_length)
+    if lengths.truncated and progress:
+        progress(f"{lengths.truncated} examples are longer than max_length {lora.max_length}; their answers are cut")
+    peft_model = _add_lora(model, lora, seed)
+    try:
+        started = time.perf_counter()  # the cost includes tokenizing the data and the final evaluation
+        trainer = _build_trainer(peft_model, tokenizer, split, lora, seed, Path(output_dir),
+                                 [*callbacks, *_progress(progress)])
+        result = trainer.train()
+        eval_loss = trainer.evaluate()["eval_loss"] if split.validation else None
+        wall_time = time.perf_counter() - started
+        generation = _generation_metrics(trainer, tokenizer, split.validation[:generation_eval])
+        run = _training_run(trainer, result, base_name, seed, lora, split, lengths.truncated, wall_time,
+                            eval_loss, tokenizer, generation)
+        _save(trainer, run, Path(output_dir))
+        return run
+    finally:
+        peft_model.unload().eval()  # the caller's model is the base model again
+
+
+def _save(trainer: Any, run: TrainingRun, output_dir: Path) -> None:
+    trainer.save_model(str(output_dir))  # adapter (save_pretrained) and tokenizer; only the main process writes
+    if trainer.is_world_process_zero():
+        atomic_write_json(output_dir / TRAINING_JSON, run.to_json())
+
+
+def _load(model: Any, tokenizer: Any) -> tuple[Any, Any, str]:
+    if isinstance(model, (str, Path)):
+        from harness.models.embedded import load_causal_lm
+
+        loaded = load_causal_lm(str(model))
+        return loaded.model, tokenizer or loaded.tokenizer, str(model)
+    if tokenizer is None:
+        raise TypeError("train_lora needs the tokenizer when given a loaded model")
+    return model, tokenizer, str(getattr(model.config, "_name_or_path", "") or type(model).__name__)
+
+
+def _with_training_template(tokenizer: Any) -> Any:
+    """The tokenizer, or a copy with the harness's ChatML template when its own lacks `{% generation %}`
+    markers, which `assistant_only_loss` needs. The caller's tokenizer is never changed."""
+    template = tokenizer.chat_template if isinstance(tokenizer.chat_template, str) else None
+    if template and "generation" in template and "endgeneration" in template:
+        return tokenizer
+    tokenizer = copy.deepcopy(tokenizer)
+    tokenizer.chat_template = CHATML_TEMPLATE
+    return tokenizer
+
+
+def _add_lora(model: Any, lora: LoraSpec, seed: int) -> Any:
+    """The model wrapped in fresh LoRA layers, made here (not inside SFTTrainer) so that they can be
+    removed again whatever happens, and seeded so the adapter's initial weights depend on `seed` alone."""
+    from peft import get_peft_model
+    from transformers import set_seed
+
+    set_seed(seed)
+    return get_peft_model(model, lora_config(lora))
+
+
+def _build_trainer(model: Any, tokenizer: Any, split, lora: LoraSpec, seed: int, output_dir: Path,
+                   callbacks: list) -> Any:
+    from datasets.utils import logging as datasets_logging
+    from transformers import PrinterCallback
+    from trl import SFTTrainer
+
+    bars = datasets_logging.is_progress_bar_enabled()
+    datasets_logging.disable_progress_bar()  # four tokenizing bars per split: noise in a harness run
+    try:
+        trainer = SFTTrainer(model=model, args=sft_config(lora, seed, output_dir, bool(split.validation)),
+                             train_dataset=training_dataset(split.train),
+                             eval_dataset=training_dataset(split.validation) if split.validation else None,
+                             processing_class=tokenizer, callbacks=callbacks)
+    finally:
+        if bars:
+            datasets_logging.enable_progress_bar()
+    trainer.remove_callback(PrinterCallback)  # with tqdm off, Trainer prints every log dict; `progress` reports instead
+    return trainer
+
+
+def sft_config(lora: LoraSpec, seed: int, output_dir: Path, evaluate: bool) -> Any:
+    """trl's SFTConfig for a `lora:` block. `max_steps`, when given, wins over `epochs`."""
+    import torch
+    from trl import SFTConfig
+
+    on_gpu = torch.cuda.is_available()
+    return SFTConfig(
+        output_dir=str(output_dir),
+        num_train_epochs=lora.epochs or 1.0,
+        max_steps=lora.max_steps or -1,
+        per_device_train_batch_size=lora.batch_size,
+        per_device_eval_batch_size=lora.batch_size,
+        gradient_accumulation_steps=lora.grad_accum,
+        learning_rate=lora.learning_rate,
+        lr_scheduler_type=_scheduler(lora),
+        warmup_steps=lora.warmup_ratio,  # a float below 1 is a fraction of the total steps
+        max_length=lora.max_length,
+        assistant_only_loss=True,
+        # trl defaults to bf16 and gradient checkpointing; on CPU bf16 made steps 14x slower.
+        bf16=on_gpu and torch.cuda.is_bf16_supported(),
+        fp16=False,
+        **{_checkpointing_field(SFTConfig): on_gpu},
+        logging_strategy="steps",
+        logging_steps=LOG_EVERY,
+        logging_first_step=True,
+        eval_strategy="steps" if evaluate else "no",
+        eval_steps=LOG_EVERY,
+        save_strategy="no",  # the adapter is saved once, at the end; the cache makes that write atomic
+        report_to="none",
+        seed=seed,
+        data_seed=seed,
+        include_num_input_tokens_seen="non_padding",
+        disable_tqdm=True,
+        dataloader_num_workers=0,
+        dataloader_pin_memory=on_gpu,  # pinning only helps host-to-GPU copies (and warns on CPU)
+        ddp_find_unused_parameters=False,  # every LoRA weight is used; the search costs a graph walk per step
+    )
+
+
+def _checkpointing_field(config_class: Any) -> str:
+    """transformers 5.x renamed `gradient_checkpointing` (now a deprecated alias) to `activation_checkpointing`."""
+    from dataclasses import fields
+
+    names = {f.name for f in fields(config_class)}
+    return "activation_checkpointing" if "activation_checkpointing" in names else "gradient_checkpointing"
+
+
+def lora_config(lora: LoraSpec) -> Any:
+    from peft import LoraConfig
+
+    targets = lora.target_modules if isinstance(lora.target_modules, str) else list(lora.target_modules)
+    alpha = int(lora.alpha) if float(lora.alpha).is_integer() else lora.alpha
+    return LoraConfig(r=lora.r, lora_alpha=alpha, lora_dropout=lora.dropout, target_modules=targets,
+                      bias="none", task_type="CAUSAL_LM")
+
+
+def _scheduler(lora: LoraSpec) -> str:
+    if lora.lr_scheduler == "constant" and lora.warmup_ratio > 0:
+        return "constant_with_warmup"
+    return lora.lr_scheduler
+
+
+def _progress(progress: Progress | None) -> list:
+    if progress is None:
+        return []
+    from transformers import TrainerCallback
+
+    class ReportProgress(TrainerCallback):
+        def on_log(self, args, state, control, logs=None, **kwargs):
+            if state.is_world_process_zero and logs:
+                losses = " ".join(f"{key}={logs[key]:.4f}" for key in ("loss", "eval_loss") if key in logs)
+                if losses:
+                    progress(f"step {state.global_step}/{state.max_steps} {losses}")
+
+    return [ReportProgress()]
+
+
+def _training_run(trainer: Any, result: Any, base_name: str, seed: int, lora: LoraSpec, split, truncated: int,
+                  wall_time: float, eval_loss: float | None, tokenizer: Any,
+                  generation: Mapping[str, float] | None) -> TrainingRun:
+    state = trainer.state
+    curve = loss_curve(state.log_history)
+    final = next((p.train_loss for p in reversed(curve) if p.train_loss is not None), None)
+    return TrainingRun(
+        base_model=base_name, device=_device_name(trainer.args.device), world_size=trainer.args.world_size,
+        seed=seed, lora=lora.model_dump(mode="json"), train_examples=len(split.train),
+        eval_examples=len(split.validation), examples_seen=round(state.epoch * len(split.train)),
+        examples_truncated=truncated, epochs=round(state.epoch, 4), steps=state.global_step,
+        tokens_trained=int(state.num_input_tokens_seen), wall_time_s=round(wall_time, 3),
+        trainable_parameters=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),
+        final_train_loss=final, mean_train_loss=result.training_loss, eval_loss=eval_loss, loss_curve=curve,
+        library_versions=library_versions(), chat_template_sha256=json_sha256(tokenizer.chat_template),
+        generation_metrics=generation)
+
+
+def loss_curve(log_history: Sequence[Mapping[str, Any]]) -> tuple[LossPoint, ...]:
+    """Train and eval losses from the Trainer's log, one point per step that logged either."""
+    points: dict[int, dict[str, Any]] = {}
+    for entry in log_history:
+        if "loss" not in entry and "eval_loss" not in entry:
+            continue
+        point = points.setdefault(entry["step"], {"step": entry["step"], "epoch": entry.get("epoch", 0.0)})
+        if "loss" in entry:
+            point["train_loss"] = float(entry["loss"])
+            point["learning_rate"] = float(entry.get("learning_rate", 0.0))
+        if "eval_loss" in entry:
+            point["eval_loss"] = float(entry["eval_loss"])
+    return tuple(LossPoint(**points[step]) for step in sorted(points))
+
+
+def _device_name(device: Any) -> str:
+    import torch
+
+    if getattr(device, "type", "") == "cuda":
+        return f"cuda ({torch.cuda.get_device_name(device)})"
+    return str(device)
+
+
+def _generation_metrics(trainer: Any, tokenizer: Any, examples: Sequence[TrainingExample]) -> dict | None:
+    from harness.training.metrics import generation_metrics
+
+    if not examples or not trainer.is_world_process_zero():  # generating once is enough
+        return None
+    model = trainer.accelerator.unwrap_model(trainer.model)
+    return generation_metrics(model, tokenizer, examples)
