@@ -77,6 +77,9 @@ class CandidateResult:
     latency_mode: str | None = None
     #: The backend's identity (model, revision, device, settings): what the generation cache keyed on.
     backend_identity: dict = field(default_factory=dict)
+    #: Fine-tunes only: the training run (time, device, tokens, loss curve), its cost, and whether this run
+    #: trained the adapter or reused a cached one (`harness.training.candidate.training_record`).
+    training: dict | None = None
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ from harness.cases import Case, ToolCall
 from harness.hashing import file_sha256
 from harness.models import Generation, ModelBackend, Prompt, backend_factory
 from harness.parsing import ParseError, parse_tool_calls
-from harness.pricing import PriceTable, cost_per_1k_calls, device_from_identity, price_table
+from harness.pricing import PriceTable, cost_per_1k_calls, device_from_identity, normalise_device, price_table
 from harness.results import CandidateResult, CaseRecord, ResultsFile, environment_info, utc_now
 from harness.scoring.call_f1 import argument_counts, call_counts
 from harness.scoring.schema_validity import check_schema
@@ -77,11 +77,14 @@ class CandidateRun:
     records: list[CaseRecord]
     identity: dict
     latency_mode: str
+    training: dict | None = None
 
 
-def build_backend(suite: Suite, candidate: CandidateSpec, store: GenerationStore | None) -> ModelBackend:
+def build_backend(suite: Suite, candidate: CandidateSpec, store: GenerationStore | None,
+                  adapter_path: Path | None = None) -> ModelBackend:
     """The candidate's backend, behind the generation cache unless there is no store or nothing to save."""
-    backend = backend_factory(candidate.resolved_backend)(candidate, suite)
+    factory = backend_factory(candidate.resolved_backend)
+    backend = factory(candidate, suite, adapter_path=adapter_path) if adapter_path else factory(candidate, suite)
     if store is None or candidate.resolved_backend in UNCACHED_BACKENDS:
         return backend
     # Batched and per-request latencies mean different things, so they never stand in for each other.
@@ -89,10 +92,15 @@ def build_backend(suite: Suite, candidate: CandidateSpec, store: GenerationStore
 
 
 def run_candidate(suite: Suite, candidate: CandidateSpec, progress: bool = True,
-                  store: GenerationStore | None = None) -> CandidateRun:
-    """Every case of the suite through one candidate, in suite order."""
+                  store: GenerationStore | None = None, cache_dir: str | Path | None = None,
+                  prices: PriceTable | None = None) -> CandidateRun:
+    """Every case of the suite through one candidate, in suite order (fine-tunes: after training, or with the
+    cached adapter)."""
     strategy = strategy_factory(candidate.strategy)(candidate, suite)
-    backend = build_backend(suite, candidate, store)
+    served, adapter_path, training = candidate, None, None
+    if candidate.lora is not None:
+        served, adapter_path, training = _fine_tune(suite, candidate, progress, cache_dir, prices or price_table())
+    backend = build_backend(suite, served, store, adapter_path)
     prompts = [strategy.build_prompt(case) for case in suite.cases]
     mode, parser = suite.spec.scoring.mode, suite.spec.scoring.parser
     records = []
@@ -100,7 +108,24 @@ def run_candidate(suite: Suite, candidate: CandidateSpec, progress: bool = True,
                                            desc=candidate.name, unit="case", disable=not progress, leave=False):
         records.append(score_case(case, generation, candidate.name, mode, parser, cached))
     identity = dict(backend.identity())
-    return CandidateRun(records=records, identity=identity, latency_mode=_latency_mode(candidate, identity))
+    return CandidateRun(records=records, identity=identity, latency_mode=_latency_mode(candidate, identity),
+                        training=training)
+
+
+def _fine_tune(suite: Suite, candidate: CandidateSpec, progress: bool, cache_dir: str | Path | None,
+               prices: PriceTable) -> tuple[CandidateSpec, Path | None, dict]:
+    """Train (or reuse) the candidate's adapter. Returns what to serve (the base model with the adapter, or the
+    merged model folder when `lora.merge` is set) and the results file's training entry."""
+    from harness.models.embedded import pick_device
+    from harness.training.candidate import candidate_adapter, training_record
+
+    say = (lambda message: tqdm.write(f"{candidate.name}: {message}")) if progress else None
+    result = candidate_adapter(suite, candidate, cache_dir, say)
+    device = normalise_device(result.run.device or pick_device(candidate.device))
+    record = training_record(result, prices.device_hour_usd(device))
+    if result.merged_path is not None:
+        return candidate.model_copy(update={"model": str(result.merged_path), "lora": None}), None, record
+    return candidate, result.path, record
 
 
 def _marked(backend: ModelBackend, prompts: Sequence[Prompt]) -> Iterator[tuple[Generation, bool]]:
@@ -141,7 +166,7 @@ def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, p
     results: list[CandidateResult] = []
     try:
         for candidate in chosen:
-            run = run_candidate(suite, candidate, progress, store)
+            run = run_candidate(suite, candidate, progress, store, cache_dir, prices)
             records.extend(run.records)
             results.append(candidate_result(suite, candidate, run, prices))
     finally:
@@ -156,7 +181,7 @@ def candidate_result(suite: Suite, candidate: CandidateSpec, run: CandidateRun, 
     cost = cost_per_1k_calls(run.records, candidate, prices, device_from_identity(run.identity))
     return CandidateResult(name=candidate.name, spec=candidate.model_dump(mode="json"),
                            spec_hash=candidate_hash(suite, candidate), aggregates=aggregate(run.records, cost),
-                           latency_mode=run.latency_mode, backend_identity=run.identity)
+                           latency_mode=run.latency_mode, backend_identity=run.identity, training=run.training)
 
 
 def suite_identity(suite: Suite) -> dict:
