@@ -44,7 +44,8 @@ def build_parser() -> argparse.ArgumentParser:
     validate.set_defaults(handler=cmd_validate)
 
     run = commands.add_parser("run", help="run a suite's candidates and write results.json + results.md",
-                              description="Generate with every candidate (or those named), score every case, "
+                              description="Train fine-tunes (or reuse cached adapters), generate with every "
+                                          "candidate (or those named), score every case, "
                                           "write OUT/results.json and OUT/results.md, and print the table.",
                               epilog=EPILOG)
     run.add_argument("suite", help="suite YAML (or a folder holding suite.yaml)")
@@ -55,7 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
                      help="generate every case afresh and store nothing (default: reuse and store generations, "
                           "so an interrupted run resumes where it stopped)")
     run.add_argument("--cache-dir", type=Path, metavar="DIR",
-                     help="generation cache folder (default: $HARNESS_CACHE_DIR, else ~/.cache/harness)")
+                     help="cache folder for generations and trained adapters "
+                          "(default: $HARNESS_CACHE_DIR, else ~/.cache/harness)")
     _add_quiet(run)
     run.set_defaults(handler=cmd_run)
 
