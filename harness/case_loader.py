@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any, Iterator, Mapping
+from typing import Any, Callable, Iterator, Mapping
 
 from harness.cases import GROUND_TRUTH_DEFECT_KEY, Case, ExpectedCall, Tool
 from harness.errors import HarnessInputError
@@ -98,7 +98,7 @@ def case_from_line(data: Mapping[str, Any], path: Path, line: int, library: Mapp
     if not isinstance(category, str) or not category:
         raise fail("category", "a case needs a category (e.g. simple, multiple, parallel, irrelevance)")
     messages = _messages(data, fail)
-    tools = _tools(data.get("tools"), path, line, library, fail)
+    tools = resolve_tools(data.get("tools"), library, fail)
     expected = _expected(data.get("expected"), tools, fail, allow_defects=bool((data.get("meta") or {}).get(GROUND_TRUTH_DEFECT_KEY)))
     if category == IRRELEVANCE and expected:
         raise fail("expected", "an irrelevance case must expect no call ([])")
@@ -124,9 +124,12 @@ def _messages(data: Mapping[str, Any], fail) -> tuple[dict, ...]:
     return tuple(dict(m) for m in messages)
 
 
-def _tools(raw: Any, path: Path, line: int, library: Mapping[str, Tool], fail) -> tuple[Tool, ...]:
+def resolve_tools(raw: Any, library: Mapping[str, Tool], fail: Callable[..., HarnessInputError],
+                  owner: str = "a case") -> tuple[Tool, ...]:
+    """The tools a case, example or training record offers: names from the suite's tool library, or full
+    definitions (OpenAI or BFCL style). `fail(field, message, hint=None)` builds the one-line error."""
     if not isinstance(raw, list):
-        raise fail("tools", "a case needs a list of tools (definitions or names from the tool library)")
+        raise fail("tools", f"{owner} needs a list of tools (definitions or names from the tool library)")
     tools: list[Tool] = []
     for index, item in enumerate(raw):
         if isinstance(item, str):
@@ -134,8 +137,11 @@ def _tools(raw: Any, path: Path, line: int, library: Mapping[str, Tool], fail) -
                 hint = "add it to the suite's data.tools library" if library else "no data.tools library is declared"
                 raise fail(f"tools[{index}]", f"unknown tool {item!r}", hint=hint)
             tools.append(library[item])
-        else:
-            tools.append(_tool_or_error(item, path, line, f"tools[{index}]"))
+            continue
+        try:
+            tools.append(parse_tool(item))
+        except ToolDefinitionError as exc:
+            raise fail(".".join(part for part in (f"tools[{index}]", exc.field) if part), exc.message) from None
     names = [tool.name for tool in tools]
     duplicates = sorted({name for name in names if names.count(name) > 1})
     if duplicates:

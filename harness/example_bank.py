@@ -12,10 +12,9 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from harness.case_loader import ROLES, read_jsonl
+from harness.case_loader import ROLES, read_jsonl, resolve_tools
 from harness.cases import Tool
 from harness.errors import HarnessInputError
-from harness.tools import ToolDefinitionError, parse_tool
 from harness.yaml_lines import dotted, line_of, load_yaml_with_lines
 
 if TYPE_CHECKING:
@@ -76,28 +75,10 @@ def example_from_line(data: Mapping[str, Any], path: Path, line: int, library: M
     unknown = sorted(set(data) - KNOWN_FIELDS)
     if unknown:
         raise fail(unknown[0], "unknown field", hint=f"known fields: {', '.join(sorted(KNOWN_FIELDS))}")
-    tools = _tools(data.get("tools"), library, fail)
+    tools = resolve_tools(data.get("tools"), library, fail, owner="an example")
     messages = _messages(data.get("messages"), fail)
     answer = _answer(messages[-1], len(messages) - 1, {tool.name: tool for tool in tools}, fail)
     return Example(line=line, messages=(*messages[:-1], answer), tools=tools)
-
-
-def _tools(raw: Any, library: Mapping[str, Tool], fail) -> tuple[Tool, ...]:
-    if not isinstance(raw, list):
-        raise fail("tools", "an example needs a list of tools (names from the tool library or definitions)")
-    tools: list[Tool] = []
-    for index, item in enumerate(raw):
-        if isinstance(item, str):
-            if item not in library:
-                hint = "add it to the suite's data.tools library" if library else "no data.tools library is declared"
-                raise fail(f"tools[{index}]", f"unknown tool {item!r}", hint=hint)
-            tools.append(library[item])
-            continue
-        try:
-            tools.append(parse_tool(item))
-        except ToolDefinitionError as exc:
-            raise fail(".".join(p for p in (f"tools[{index}]", exc.field) if p), exc.message) from None
-    return tuple(tools)
 
 
 def _messages(raw: Any, fail) -> list[dict]:

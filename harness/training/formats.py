@@ -10,6 +10,7 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from harness.case_loader import resolve_tools
 from harness.cases import Tool
 from harness.parsing import ParseError, parse_tool_calls
 from harness.prompt_format import text_chat
@@ -131,22 +132,7 @@ def _call(call: Any, where: Location, field: str, offered: set[str]) -> dict[str
 
 
 def _tools(raw: Any, where: Location, library: Mapping[str, Tool]) -> tuple[Tool, ...]:
-    if not isinstance(raw, list):
-        raise where.error("tools", "tools must be a list of tool names or definitions")
-    tools: list[Tool] = []
-    for index, item in enumerate(raw):
-        if isinstance(item, str):
-            if item not in library:
-                hint = "add it to the suite's data.tools library" if library else "no tool library was given"
-                raise where.error(f"tools[{index}]", f"unknown tool {item!r}", hint=hint)
-            tools.append(library[item])
-        else:
-            tools.append(_tool(item, where, f"tools[{index}]"))
-    names = [tool.name for tool in tools]
-    duplicate = next((name for name in names if names.count(name) > 1), None)
-    if duplicate:
-        raise where.error("tools", f"tool {duplicate!r} is offered twice")
-    return tuple(tools)
+    return resolve_tools(raw, library, where.error, owner="a training example")
 
 
 def _tool(definition: Any, where: Location, field: str) -> Tool:
