@@ -3,3 +3,14 @@
 Suites of tool-use cases, candidates (prompting baselines and fine-tunes), scoring, results, reports.
 """
 __version__ = "0.1.0"
+
+__all__ = ["__version__", "load_results"]
+
+
+def __getattr__(name: str):
+    # Lazy: `load_results` needs pandas (~0.5 s to import), which the CLI's quick commands never touch.
+    if name == "load_results":
+        from harness.frame import load_results
+
+        return load_results
+    raise AttributeError(f"module 'harness' has no attribute {name!r}")

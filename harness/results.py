@@ -12,7 +12,7 @@ from dataclasses import asdict, dataclass, field, fields
 from datetime import datetime, timezone
 from importlib import metadata
 from pathlib import Path
-from typing import Any
+from typing import Any, Mapping
 
 from harness import __version__
 from harness.atomic_io import atomic_write_json
@@ -141,6 +141,22 @@ class ResultsFile:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise HarnessInputError(f"not valid JSON: {exc}", path=path) from None
         return cls.from_json(data, path)
+
+
+#: What makes two runs comparable case by case (gates, reports over several files): the same cases scored the
+#: same way. Not the same YAML: comparing a changed candidate with its reference is the point of a gate.
+COMPARABLE_SUITE_KEYS = ("name", "version", "cases_hash", "scoring_mode")
+
+
+def suite_differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    """The identity keys on which two results files' suites differ (empty: comparable)."""
+    return [key for key in COMPARABLE_SUITE_KEYS if a.get(key) != b.get(key)]
+
+
+def describe_suite(suite: Mapping[str, Any]) -> str:
+    """One phrase naming a results file's suite, for refusals."""
+    return (f"'{suite.get('name')}' v{suite.get('version')} (cases {str(suite.get('cases_hash') or '?')[:12]}, "
+            f"mode {suite.get('scoring_mode')})")
 
 
 def environment_info(seed: int) -> dict:

@@ -187,5 +187,8 @@ def candidate_result(suite: Suite, candidate: CandidateSpec, run: CandidateRun, 
 def suite_identity(suite: Suite) -> dict:
     """What a results file records about its suite, so reports and gates can refuse mismatches."""
     return {"name": suite.spec.name, "version": suite.spec.version, "hash": suite.hash,
+            "cases_hash": suite.cases_hash,
             "path": str(suite.path), "scoring_mode": suite.spec.scoring.mode, "cases": len(suite.cases),
-            "categories": sorted({case.category for case in suite.cases})}
+            "categories": sorted({case.category for case in suite.cases}),
+            # The suite's `gate:` block, so `harness gate` uses the thresholds the suite declared.
+            "gate": suite.spec.gate}

@@ -26,6 +26,9 @@ class Suite:
     cases: tuple[Case, ...] = field(repr=False)
     tool_library: dict[str, Tool] = field(repr=False, hash=False)
     hash: str = ""
+    #: Hash of the files that decide the cases (test split and tool library) only: editing a candidate or a
+    #: gate threshold in the YAML changes `hash` but not this, so such runs stay comparable.
+    cases_hash: str = ""
 
     @property
     def root(self) -> Path:
@@ -65,7 +68,8 @@ def load_suite(path: str | Path) -> Suite:
                                     line=line_of(lines, ("candidates", index, "outputs")),
                                     field=f"candidates[{index}].outputs")
     return Suite(spec=spec, path=path.resolve(), cases=cases, tool_library=library,
-                 hash=content_hash(path, [data_paths[role] for role in sorted(data_paths)]))
+                 hash=content_hash([path, *(data_paths[role] for role in sorted(data_paths))]),
+                 cases_hash=content_hash([data_paths[role] for role in ("test", "tools") if role in data_paths]))
 
 
 def _validate_spec(raw: dict, lines, path: Path) -> SuiteSpec:
@@ -84,10 +88,10 @@ def _validate_spec(raw: dict, lines, path: Path) -> SuiteSpec:
         raise HarnessInputError(message, path=path, line=line_of(lines, location), field=dotted(location)) from None
 
 
-def content_hash(yaml_path: Path, data_paths: list[Path]) -> str:
-    """sha256 over the YAML and data files, each framed by its name, so renames and edits both show."""
+def content_hash(paths: list[Path]) -> str:
+    """sha256 over files, each framed by its name, so renames and edits both show."""
     digest = hashlib.sha256()
-    for file in [yaml_path, *data_paths]:
+    for file in paths:
         digest.update(file.name.encode() + b"\0")
         digest.update(file.read_bytes())
         digest.update(b"\0")

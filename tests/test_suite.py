@@ -34,6 +34,15 @@ def test_hash_changes_with_data_and_yaml_bytes(tmp_path):
     assert len({first, second, load_suite(path).hash}) == 3
 
 
+def test_cases_hash_follows_the_cases_not_the_yaml(tmp_path):
+    path = write_suite(tmp_path, [weather_case()])
+    first = load_suite(path).cases_hash
+    path.write_text(path.read_text() + "description: a candidate or threshold changed\n")
+    assert load_suite(path).cases_hash == first
+    write_jsonl(tmp_path / "data" / "test.jsonl", [weather_case(city="Rome")])
+    assert load_suite(path).cases_hash != first
+
+
 def test_tool_library_by_name_and_question_shorthand(tmp_path):
     (tmp_path / "data").mkdir()
     (tmp_path / "data" / "tools.json").write_text(json.dumps([WEATHER_TOOL]))

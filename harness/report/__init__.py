@@ -1,4 +1,5 @@
-"""Turning results files into tables people read (leaderboards, per-category views).
+"""Turning results files into what people read and act on: leaderboards, statistics, plots, the decision.
 
-Every function here is a pure function of a `ResultsFile`.
+Everything is built on the per-case frame of `harness.frame.load_results`, so reports are pure functions of
+results files and Python users get the same data.
 """

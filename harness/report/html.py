@@ -1,0 +1,101 @@
+"""A `Report` as one self-contained HTML page: inline CSS, figures embedded as base64 PNG, no external request.
+
+Every text that comes from a results file (candidate names, case ids, error types) is HTML-escaped.
+"""
+from __future__ import annotations
+
+import base64
+from html import escape
+
+import pandas as pd
+
+from harness.report import tables
+from harness.report.build import Report
+from harness.report.markdown import subtitle, title
+from harness.report.plots import cost_accuracy_png, loss_curve_png
+
+_CSS = """
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 80rem;
+       padding: 0 1rem; color: #1d232a; line-height: 1.45; }
+h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
+.subtitle { color: #5b6570; margin-top: 0; }
+.decision { border-left: 5px solid #1f6fb2; background: #eef5fb; padding: 0.8rem 1rem; font-size: 1.05rem; }
+.decision.no_fine_tune, .decision.no_baseline { border-color: #7a7a7a; background: #f3f3f3; }
+.decision.not_justified { border-color: #c0392b; background: #fbeeee; }
+.decision.fine_tune_wins { border-color: #2e8b57; background: #edf8f1; }
+.scroll { overflow-x: auto; } table { border-collapse: collapse; font-size: 0.88rem; margin: 0.5rem 0; }
+th, td { border-bottom: 1px solid #dde2e7; padding: 0.3rem 0.6rem; text-align: right; white-space: nowrap; }
+th { background: #f5f7f9; } th:first-child, td:first-child { text-align: left; }
+tr:hover td { background: #fafbfc; }
+.note { color: #5b6570; font-size: 0.85rem; max-width: 60rem; }
+figure { margin: 1rem 0; } img { max-width: 100%; height: auto; }
+"""
+# Records each image's decoded width on the page once it has loaded: a reader loses nothing, and a headless
+# browser test can read from the DOM that the embedded figures really rendered.
+_SCRIPT = """
+window.addEventListener("load", function () {
+  for (const img of document.images) { img.setAttribute("data-natural-width", String(img.naturalWidth)); }
+  document.body.setAttribute("data-loaded", "true");
+});
+"""
+
+
+def render_html(report: Report) -> str:
+    decision = report.decision
+    body = [f"<h1>{escape(title(report))}</h1>", f'<p class="subtitle">{escape(subtitle(report))}</p>',
+            (f'<p class="decision {escape(decision.verdict)}" id="decision"><strong>Decision.</strong> '
+             f"{escape(decision.sentence)}.</p>"),
+            _section("Leaderboard", _table(tables.leaderboard_table(report.leaderboard), "leaderboard"),
+                     tables.detectable_note(report.detectable), tables.groups_note(decision.alpha)),
+            _cost_accuracy(report),
+            _section("Tool-call accuracy per category (%)",
+                     _table(tables.per_category_table(report.per_category), "per-category", row_key=None)),
+            _section("Stage funnel", _table(tables.funnel_table(report.funnel), "funnel"), tables.FUNNEL_NOTE),
+            _section("Most common errors", _table(tables.errors_table(report.errors), "errors")
+                     if not report.errors.empty else "<p>No candidate failed a case.</p>")]
+    if not report.training.empty:
+        body.append(_training(report))
+    return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
+            f"<title>{escape(title(report))}</title>\n<style>{_CSS}</style>\n<script>{_SCRIPT}</script>\n"
+            "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
+
+
+def _cost_accuracy(report: Report) -> str:
+    png = cost_accuracy_png(report.leaderboard)
+    if png is None:
+        return _section("Cost vs accuracy", "<p>No candidate has a cost per call (no price for its model or device).</p>")
+    front = ", ".join(report.cost_accuracy[report.cost_accuracy["on_front"]]["candidate"])
+    return _section("Cost vs accuracy", _image(png, "cost-accuracy-plot",
+                                                "Tool-call accuracy against cost per 1,000 calls"),
+                    f"Pareto front (no other candidate is both cheaper and more accurate): {front}.")
+
+
+def _training(report: Report) -> str:
+    parts = [_table(tables.training_table(report.training), "training")]
+    png = loss_curve_png(report.loss_curves)
+    if png is not None:
+        parts.append(_image(png, "loss-curve-plot", "Training and validation loss per step"))
+    return _section("Fine-tuning", "\n".join(parts))
+
+
+def _section(heading: str, content: str, *notes: str) -> str:
+    paragraphs = "".join(f'<p class="note">{escape(note)}</p>' for note in notes)
+    return f"<section>\n<h2>{escape(heading)}</h2>\n{content}\n{paragraphs}\n</section>"
+
+
+def _table(table: pd.DataFrame, table_id: str, row_key: str | None = "candidate") -> str:
+    """A table whose rows carry `data-<row_key>` so readers (and tests) can pick a candidate's row."""
+    head = "".join(f"<th>{escape(str(column))}</th>" for column in table.columns)
+    rows = []
+    for _, row in table.iterrows():
+        key = f' data-{row_key}="{escape(str(row[row_key]))}"' if row_key else ""
+        cells = "".join(f"<td>{escape(str(value))}</td>" for value in row)
+        rows.append(f"<tr{key}>{cells}</tr>")
+    # Wide leaderboards scroll inside their own box rather than widening the page.
+    return (f'<div class="scroll"><table id="{table_id}">\n<thead><tr>{head}</tr></thead>\n<tbody>\n'
+            + "\n".join(rows) + "\n</tbody>\n</table></div>")
+
+
+def _image(png: bytes, image_id: str, alt: str) -> str:
+    data = base64.b64encode(png).decode("ascii")
+    return f'<figure><img id="{image_id}" alt="{escape(alt)}" src="data:image/png;base64,{data}"></figure>'

@@ -1,0 +1,167 @@
+"""The report's tables as pandas frames: leaderboard, per-category accuracy, stage funnel, errors, training.
+
+Each is a groupby over the per-case frame of `harness.frame.load_results`; rates are fractions (0..1).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Mapping
+
+import numpy as np
+import pandas as pd
+
+from harness.report.stats import bootstrap_ci, minimum_detectable_difference, significance_groups
+
+#: The funnel's stages in order, as (frame column, title): each is the fraction of all cases passing it.
+STAGES = (("parsed", "parsed"), ("schema_valid", "schema-valid"), ("right_tools", "right tools"),
+          ("passed", "right arguments"))
+#: Per-candidate figures that only the aggregates hold (they need per-call counts the frame does not carry).
+_AGGREGATE_COLUMNS = ("call_f1", "argument_f1", "cost_per_1k_calls_usd")
+
+
+@dataclass(frozen=True)
+class CandidateFacts:
+    """What the results file says about a candidate beyond its cases: spec, aggregates, training run."""
+
+    name: str
+    spec: Mapping[str, Any]
+    aggregates: Mapping[str, Any]
+    training: Mapping[str, Any] | None
+
+    @property
+    def is_fine_tune(self) -> bool:
+        """DESIGN.md: a fine-tune is a candidate whose spec has a `lora` block; every other one is a baseline."""
+        return bool(self.spec.get("lora"))
+
+    @property
+    def training_cost_usd(self) -> float | None:
+        return (self.training or {}).get("cost_usd")
+
+
+def candidate_facts(frame: pd.DataFrame) -> dict[str, CandidateFacts]:
+    """The candidates recorded in `frame.attrs["candidates"]` (dicts, see `load_results`), by name, in file order."""
+    return {item["name"]: CandidateFacts(name=item["name"], spec=item.get("spec") or {},
+                                         aggregates=item.get("aggregates") or {}, training=item.get("training"))
+            for item in frame.attrs.get("candidates") or ()}
+
+
+def leaderboard(frame: pd.DataFrame, alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
+    """One row per candidate, best tool-call accuracy first; `group` letters share no significant difference."""
+    by_candidate = frame.groupby("candidate", sort=False)
+    board = pd.DataFrame({"cases": by_candidate["case_id"].nunique()})
+    for metric, column in (("tool_call_accuracy", "passed"), ("schema_validity", "schema_valid")):
+        board[metric] = by_candidate[column].mean()
+        intervals = by_candidate[column].apply(lambda values: bootstrap_ci(values.to_numpy(dtype=float), seed=seed))
+        board[f"{metric}_low"] = intervals.map(lambda ci: ci[0])
+        board[f"{metric}_high"] = intervals.map(lambda ci: ci[1])
+    board = board.join(relevance(frame))
+    board["latency_p50_ms"] = by_candidate["latency_ms"].quantile(0.5)
+    board["latency_p95_ms"] = by_candidate["latency_ms"].quantile(0.95)
+    # Tokens are nullable integers in the frame; plain floats (NaN = not counted) format and serialise simply.
+    board["input_tokens_mean"] = by_candidate["input_tokens"].mean().astype(float)
+    board["output_tokens_mean"] = by_candidate["output_tokens"].mean().astype(float)
+    board = board.join(_candidate_columns(frame, board.index))
+    groups = significance_groups(frame, alpha=alpha)
+    board["group"] = [groups.get(name, "") for name in board.index]
+    board = board.rename_axis("candidate").reset_index()
+    return board.sort_values(["tool_call_accuracy", "candidate"], ascending=[False, True], kind="stable",
+                             ignore_index=True)
+
+
+def relevance(frame: pd.DataFrame) -> pd.DataFrame:
+    """Relevance detection per candidate (positive = the case expects a call): accuracy and F1, MRPC-style."""
+    expects, predicted = frame["expects_call"].astype(bool), frame["predicted_call"].astype(bool)
+    counts = pd.DataFrame({"candidate": frame["candidate"], "tp": expects & predicted, "fp": ~expects & predicted,
+                           "fn": expects & ~predicted, "tn": ~expects & ~predicted}).groupby("candidate", sort=False).sum()
+    total = counts.sum(axis=1)
+    f1_denominator = 2 * counts["tp"] + counts["fp"] + counts["fn"]
+    # Zero denominators score 0.0, as harness.scoring.relevance (and scikit-learn's zero_division=0) do.
+    return pd.DataFrame({
+        "relevance_accuracy": ((counts["tp"] + counts["tn"]) / total.where(total > 0)).fillna(0.0),
+        "relevance_f1": (2 * counts["tp"] / f1_denominator.where(f1_denominator > 0)).fillna(0.0),
+    })
+
+
+def _candidate_columns(frame: pd.DataFrame, names: pd.Index) -> pd.DataFrame:
+    """Columns taken from the recorded aggregates and training runs, plus whether each candidate is a fine-tune."""
+    facts = candidate_facts(frame)
+    rows = {}
+    for name in names:
+        fact = facts.get(name)
+        aggregates = fact.aggregates if fact else {}
+        rows[name] = {**{key: aggregates.get(key) for key in _AGGREGATE_COLUMNS},
+                      "fine_tune": bool(fact and fact.is_fine_tune),
+                      "training_cost_usd": fact.training_cost_usd if fact else None}
+    floats = {key: float for key in (*_AGGREGATE_COLUMNS, "training_cost_usd")}
+    return pd.DataFrame.from_dict(rows, orient="index").astype(floats)
+
+
+def detectable_difference(frame: pd.DataFrame, alpha: float = 0.05, power: float = 0.8) -> dict:
+    """The smallest accuracy difference this suite's size can reliably detect, at the worst-case 50% base rate."""
+    n_cases = int(frame["case_id"].nunique())
+    return {"cases": n_cases, "alpha": alpha, "power": power, "base_rate": 0.5,
+            "difference": minimum_detectable_difference(n_cases, base_rate=0.5, alpha=alpha, power=power)}
+
+
+def per_category(frame: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:
+    """Tool-call accuracy with one row per category (and its case count) and one column per candidate."""
+    table = frame.pivot_table(index="category", columns="candidate", values="passed", aggfunc="mean")
+    table = table[order] if order else table
+    table.insert(0, "cases", frame.groupby("category")["case_id"].nunique())
+    table.columns.name = None
+    return table.reset_index()
+
+
+def stage_funnel(frame: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:
+    """Per candidate, the fraction of all cases passing each stage: parsed, schema-valid, right tools, arguments."""
+    columns = [column for column, _ in STAGES]
+    funnel = frame.groupby("candidate")[columns].mean()
+    funnel = funnel.loc[order] if order else funnel
+    return funnel.rename_axis("candidate").reset_index()
+
+
+def common_errors(frame: pd.DataFrame, top: int = 3, examples: int = 2, order: list[str] | None = None) -> pd.DataFrame:
+    """Each candidate's `top` most frequent error types, with their share of its cases and example case ids.
+
+    Candidates come in `order` (default: by name), each one's errors most frequent first.
+    """
+    failed = frame[frame["error_type"].notna()]
+    cases = frame.groupby("candidate")["case_id"].nunique()
+    errors = (failed.groupby(["candidate", "error_type"])["case_id"]
+              .agg(count="size", examples=lambda ids: list(ids.iloc[:examples]))
+              .reset_index())
+    errors["share"] = errors["count"] / errors["candidate"].map(cases)
+    rank = {name: index for index, name in enumerate(order or sorted(cases.index))}
+    errors = errors.assign(_rank=errors["candidate"].map(rank)).sort_values(
+        ["_rank", "count", "error_type"], ascending=[True, False, True]).drop(columns="_rank")
+    return errors.groupby("candidate", sort=False).head(top).reset_index(drop=True)
+
+
+def training_runs(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per fine-tune: wall time, cost, steps, tokens trained, final losses, whether it trained in this run."""
+    keys = ("wall_time_s", "cost_usd", "device", "steps", "train_examples", "tokens_trained", "final_train_loss",
+            "eval_loss", "trained_now")
+    rows = [{"candidate": fact.name, **{key: (fact.training or {}).get(key) for key in keys}}
+            for fact in candidate_facts(frame).values() if fact.is_fine_tune]
+    return pd.DataFrame(rows, columns=["candidate", *keys])
+
+
+def loss_curves(frame: pd.DataFrame) -> pd.DataFrame:
+    """The fine-tunes' recorded loss curves in long form: candidate, step, train_loss, eval_loss."""
+    rows = [{"candidate": fact.name, "step": point.get("step"), "train_loss": point.get("train_loss"),
+             "eval_loss": point.get("eval_loss")}
+            for fact in candidate_facts(frame).values() if fact.is_fine_tune
+            for point in (fact.training or {}).get("loss_curve") or ()]
+    return pd.DataFrame(rows, columns=["candidate", "step", "train_loss", "eval_loss"]).astype(
+        {"train_loss": float, "eval_loss": float})
+
+
+def loss_curve_sample(curves: pd.DataFrame, points: int = 5) -> pd.DataFrame:
+    """A few evenly spaced points of each curve (first and last included), for a table in plain text."""
+    def sample(curve: pd.DataFrame) -> pd.DataFrame:
+        positions = np.unique(np.linspace(0, len(curve) - 1, num=min(points, len(curve))).round().astype(int))
+        return curve.iloc[positions]
+
+    if curves.empty:
+        return curves
+    return curves.groupby("candidate", group_keys=False, sort=False)[curves.columns].apply(sample).reset_index(drop=True)

@@ -1,0 +1,174 @@
+"""Uncertainty for leaderboards and gates: bootstrap intervals, exact McNemar tests, significance groups, MDD.
+
+Pure, seeded functions of per-case outcomes (see `harness.frame.load_results`); no state, no I/O.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass
+from itertools import combinations
+
+import numpy as np
+import pandas as pd
+from scipy import stats as _scipy
+
+from harness.frame import metric_column
+
+#: Bootstrap resamples are drawn in blocks of at most this many values, so a large suite never
+#: materialises a resamples x n index matrix at once.
+_BLOCK_VALUES = 2_000_000
+
+
+@dataclass(frozen=True)
+class McNemar:
+    """An exact McNemar test on paired pass/fail outcomes: the two discordant counts and the two-sided p."""
+
+    a_only: int      # cases a passed and b failed
+    b_only: int      # cases b passed and a failed
+    p_value: float
+
+
+def bootstrap_ci(values: Sequence[float], seed: int = 0, resamples: int = 2000,
+                 confidence: float = 0.95) -> tuple[float, float]:
+    """Percentile bootstrap interval for the mean of `values` (0/1 outcomes or floats; NaN values dropped).
+
+    Empty -> (nan, nan); all values equal -> (v, v). For 0/1 data a resample's mean is drawn directly as
+    Binomial(n, mean) / n, which has exactly the distribution of the mean of n values drawn with replacement.
+    """
+    data = np.asarray(values, dtype=float)
+    data = data[~np.isnan(data)]
+    if data.size == 0:
+        return (math.nan, math.nan)
+    if np.all(data == data[0]):
+        return (float(data[0]), float(data[0]))
+    rng = np.random.default_rng(seed)
+    if np.isin(data, (0.0, 1.0)).all():
+        means = rng.binomial(data.size, data.mean(), size=resamples) / data.size
+    else:
+        means = _resampled_means(data, rng, resamples)
+    tail = 100 * (1 - confidence) / 2
+    low, high = np.percentile(means, [tail, 100 - tail])
+    return (float(low), float(high))
+
+
+def _resampled_means(data: np.ndarray, rng: np.random.Generator, resamples: int) -> np.ndarray:
+    block = max(1, _BLOCK_VALUES // data.size)
+    chunks = []
+    for start in range(0, resamples, block):
+        rows = min(block, resamples - start)
+        chunks.append(data[rng.integers(0, data.size, size=(rows, data.size))].mean(axis=1))
+    return np.concatenate(chunks)
+
+
+def mcnemar_exact(a: Sequence[bool], b: Sequence[bool]) -> McNemar:
+    """Exact two-sided McNemar test: a binomial test of the discordant pairs against 1/2.
+
+    `a` and `b` are aligned outcomes of two candidates on the same cases. Concordant pairs carry no
+    information about which is better, so only the a-only and b-only counts enter; none -> p = 1.
+    """
+    a_arr, b_arr = np.asarray(a, dtype=bool), np.asarray(b, dtype=bool)
+    if a_arr.shape != b_arr.shape:
+        raise ValueError(f"mcnemar_exact needs aligned outcomes; got {a_arr.size} and {b_arr.size} values")
+    a_only = int(np.sum(a_arr & ~b_arr))
+    b_only = int(np.sum(b_arr & ~a_arr))
+    if a_only + b_only == 0:
+        return McNemar(0, 0, 1.0)
+    p_value = _scipy.binomtest(a_only, a_only + b_only, 0.5).pvalue
+    return McNemar(a_only, b_only, min(1.0, float(p_value)))
+
+
+def pairwise_mcnemar(frame: pd.DataFrame, metric: str = "passed") -> pd.DataFrame:
+    """Every pair of candidates compared on the cases both ran (aligned by case_id).
+
+    `metric` is a frame column (`passed`, `schema_valid`, ...) or its aggregate name (`tool_call_accuracy`).
+    Columns: a, b, cases, a_rate, b_rate, diff (a_rate - b_rate), a_only, b_only, p_value; pairs in the
+    order candidates first appear in the frame.
+    """
+    wide = _outcomes_by_case(frame, metric)
+    rows = []
+    for a, b in combinations(wide.columns, 2):
+        a_values, b_values = _shared(wide, a, b)
+        test = mcnemar_exact(a_values, b_values)
+        a_rate, b_rate = _mean(a_values), _mean(b_values)
+        rows.append({"a": a, "b": b, "cases": len(a_values), "a_rate": a_rate, "b_rate": b_rate,
+                     "diff": a_rate - b_rate, "a_only": test.a_only, "b_only": test.b_only, "p_value": test.p_value})
+    columns = ["a", "b", "cases", "a_rate", "b_rate", "diff", "a_only", "b_only", "p_value"]
+    return pd.DataFrame(rows, columns=columns)
+
+
+def significance_groups(frame: pd.DataFrame, alpha: float = 0.05, metric: str = "passed") -> dict[str, str]:
+    """Leaderboard groups {candidate: "A" | "B" | ...}, best candidate first.
+
+    Rule: sort candidates by rate (best first; ties by name). The first candidate leads group A. Each next
+    candidate joins the current group when an exact McNemar test against the group's leader, on the cases
+    both ran, gives p >= alpha; otherwise it leads a new group with the next letter. Tests are not
+    multiplicity-corrected: groups describe a leaderboard, they are not a family-wise claim (a correction
+    would only merge more groups). Candidates sharing no case with the leader start a new group.
+    """
+    wide = _outcomes_by_case(frame, metric)
+    rates = {name: _mean(wide[name].dropna().astype(bool)) for name in wide.columns}
+    # A candidate with no outcomes (NaN rate) ranks last rather than breaking the sort.
+    ranked = sorted(rates, key=lambda name: (-np.nan_to_num(rates[name], nan=-1.0), name))
+    groups: dict[str, str] = {}
+    leader, index = None, 0
+    for name in ranked:
+        if leader is not None and not _same_group(wide, leader, name, alpha):
+            leader, index = name, index + 1
+        elif leader is None:
+            leader = name
+        groups[name] = _group_label(index)
+    return groups
+
+
+def minimum_detectable_difference(n_cases: int, base_rate: float = 0.5, alpha: float = 0.05,
+                                  power: float = 0.8) -> float:
+    """Smallest difference in rates a paired two-sided test on `n_cases` detects with `power` (capped at 1).
+
+    Normal approximation of the paired difference: MDD = (z[1 - alpha/2] + z[power]) * sqrt(psi / n), with
+    the discordant proportion psi = 2 p (1 - p), its value when the two candidates' outcomes at rate p are
+    independent (numerically the two-independent-proportions formula). Candidates that agree on many cases
+    (positively correlated) have a smaller psi and a smaller true MDD, so this errs on the cautious side.
+    n = 100, p = 0.5 -> (1.95996 + 0.84162) * sqrt(0.5 / 100) = 0.1981. 0 cases -> inf.
+    """
+    if n_cases < 0 or not 0 <= base_rate <= 1 or not 0 < alpha < 1 or not 0 < power < 1:
+        raise ValueError("need n_cases >= 0, 0 <= base_rate <= 1, 0 < alpha < 1 and 0 < power < 1")
+    if n_cases == 0:
+        return math.inf
+    z = _scipy.norm.ppf(1 - alpha / 2) + _scipy.norm.ppf(power)
+    discordant = 2 * base_rate * (1 - base_rate)
+    return float(min(1.0, z * math.sqrt(discordant / n_cases)))
+
+
+def _outcomes_by_case(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
+    """case_id x candidate table of one outcome (NaN where a candidate did not run a case)."""
+    column = metric_column(metric)
+    if frame[["candidate", "case_id"]].duplicated().any():
+        raise ValueError("the frame holds a (candidate, case_id) pair twice; outcomes cannot be aligned")
+    order = list(dict.fromkeys(frame["candidate"]))
+    wide = frame.pivot(index="case_id", columns="candidate", values=column)
+    return wide.reindex(columns=order)
+
+
+def _shared(wide: pd.DataFrame, a: str, b: str) -> tuple[np.ndarray, np.ndarray]:
+    pair = wide[[a, b]].dropna()
+    return pair[a].to_numpy(dtype=bool), pair[b].to_numpy(dtype=bool)
+
+
+def _same_group(wide: pd.DataFrame, leader: str, name: str, alpha: float) -> bool:
+    leader_values, values = _shared(wide, leader, name)
+    return len(values) > 0 and mcnemar_exact(leader_values, values).p_value >= alpha
+
+
+def _mean(values) -> float:
+    return float(np.mean(values)) if len(values) else math.nan
+
+
+def _group_label(index: int) -> str:
+    """0 -> A, 25 -> Z, 26 -> AA: spreadsheet-style, so any number of groups gets a label."""
+    label = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        label = chr(ord("A") + remainder) + label
+    return label

@@ -1,0 +1,123 @@
+"""Display versions of the report's frames (percentages, intervals, money as text) shared by markdown and HTML.
+
+Formatting only: every number shown here is a column of the frames in `harness.report.leaderboard`.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+from harness.report.leaderboard import STAGES
+
+MISSING = "–"
+
+
+def percent(value, digits: int = 1) -> str:
+    return MISSING if _missing(value) else f"{100 * value:.{digits}f}"
+
+
+def usd(value) -> str:
+    """Dollars with cents, or three significant digits for the sub-cent figures of small local models."""
+    if _missing(value):
+        return MISSING
+    if value == 0 or abs(value) >= 0.01:
+        return f"${value:,.2f}"
+    digits = 2 - math.floor(math.log10(abs(value)))
+    return f"${value:.{digits}f}"
+
+
+def points(difference: float) -> str:
+    """A difference of rates in percentage points, signed: +31.5, −4.0 (a true minus sign)."""
+    value = round(100 * difference, 1)
+    return f"+{value:.1f}" if value >= 0 else f"\u2212{abs(value):.1f}"
+
+
+def p_text(p_value: float) -> str:
+    return "p<0.001" if p_value < 0.001 else f"p={p_value:.2g}"
+
+
+def with_ci(value, low, high) -> str:
+    return MISSING if _missing(value) else f"{percent(value)} [{percent(low)}, {percent(high)}]"
+
+
+def number(value, digits: int = 0) -> str:
+    return MISSING if _missing(value) else f"{value:,.{digits}f}"
+
+
+def leaderboard_table(board: pd.DataFrame) -> pd.DataFrame:
+    """The leaderboard as text: rates in %, CIs in brackets, latency in ms, mean tokens per case, costs in USD."""
+    return pd.DataFrame({
+        "candidate": board["candidate"],
+        "kind": board["fine_tune"].map({True: "fine-tune", False: "baseline"}),
+        "group": board["group"],
+        "tool-call acc % [95% CI]": [with_ci(*row) for row in zip(board["tool_call_accuracy"],
+                                                                   board["tool_call_accuracy_low"],
+                                                                   board["tool_call_accuracy_high"])],
+        "schema valid % [95% CI]": [with_ci(*row) for row in zip(board["schema_validity"], board["schema_validity_low"],
+                                                                  board["schema_validity_high"])],
+        "relevance acc %": board["relevance_accuracy"].map(percent),
+        "relevance F1 %": board["relevance_f1"].map(percent),
+        "call F1 %": board["call_f1"].map(percent),
+        "arg F1 %": board["argument_f1"].map(percent),
+        "p50 ms": board["latency_p50_ms"].map(number),
+        "p95 ms": board["latency_p95_ms"].map(number),
+        "tokens in": board["input_tokens_mean"].map(lambda v: number(v, 1)),
+        "tokens out": board["output_tokens_mean"].map(lambda v: number(v, 1)),
+        "$ / 1k calls": board["cost_per_1k_calls_usd"].map(usd),
+        "training $": board["training_cost_usd"].map(usd),
+    })
+
+
+def per_category_table(table: pd.DataFrame) -> pd.DataFrame:
+    candidates = [column for column in table.columns if column not in ("category", "cases")]
+    return pd.DataFrame({"category": table["category"], "cases": table["cases"].map(number),
+                         **{name: table[name].map(percent) for name in candidates}})
+
+
+def funnel_table(funnel: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"candidate": funnel["candidate"],
+                         **{f"{title} %": funnel[column].map(percent) for column, title in STAGES}})
+
+
+def errors_table(errors: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"candidate": errors["candidate"], "error": errors["error_type"],
+                         "cases": errors["count"].map(number), "% of cases": errors["share"].map(percent),
+                         "examples": errors["examples"].map(", ".join)}, columns=[
+                             "candidate", "error", "cases", "% of cases", "examples"])
+
+
+def training_table(training: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "candidate": training["candidate"], "wall time s": training["wall_time_s"].map(lambda v: number(v, 1)),
+        "device": training["device"].fillna(MISSING), "cost": training["cost_usd"].map(usd),
+        "steps": training["steps"].map(number), "train examples": training["train_examples"].map(number),
+        "tokens trained": training["tokens_trained"].map(number),
+        "final train loss": training["final_train_loss"].map(lambda v: number(v, 3)),
+        "eval loss": training["eval_loss"].map(lambda v: number(v, 3)),
+        "trained in this run": training["trained_now"].map({True: "yes", False: "no (cached adapter)"}).fillna(MISSING),
+    })
+
+
+def loss_points_table(sample: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"candidate": sample["candidate"], "step": sample["step"].map(number),
+                         "train loss": sample["train_loss"].map(lambda v: number(v, 3)),
+                         "eval loss": sample["eval_loss"].map(lambda v: number(v, 3))})
+
+
+def detectable_note(detectable: dict) -> str:
+    return (f"With {detectable['cases']} cases, a paired accuracy difference smaller than "
+            f"{100 * detectable['difference']:.1f} points is unlikely to be detected (two-sided α={detectable['alpha']:g}, "
+            f"power {detectable['power']:.0%}, at the worst-case {detectable['base_rate']:.0%} base rate).")
+
+
+def groups_note(alpha: float) -> str:
+    return ("Candidates that share a group letter are not significantly different in tool-call accuracy "
+            f"(exact McNemar test against the group's leader, α={alpha:g}). CIs: 95% bootstrap over cases (seeded).")
+
+
+FUNNEL_NOTE = "Each stage is the share of all cases that pass it: parsed -> schema-valid -> right tools -> right arguments."
+
+
+def _missing(value) -> bool:
+    return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
