@@ -108,17 +108,22 @@ def case_from_line(data: Mapping[str, Any], path: Path, line: int, library: Mapp
     return Case(id=case_id, category=category, messages=messages, tools=tools, expected=expected, meta=meta)
 
 
+def check_message_shapes(messages: list, fail: Callable[..., HarnessInputError]) -> None:
+    """Every message is an object with a known role and string (or absent) content."""
+    for index, message in enumerate(messages):
+        if not isinstance(message, dict) or message.get("role") not in ROLES:
+            raise fail(f"messages[{index}].role", f"role must be one of {sorted(ROLES)}")
+        if not isinstance(message.get("content", ""), (str, list, type(None))):
+            raise fail(f"messages[{index}].content", "content must be a string")
+
+
 def _messages(data: Mapping[str, Any], fail) -> tuple[dict, ...]:
     if "messages" not in data and isinstance(data.get("question"), str):
         return ({"role": "user", "content": data["question"]},)
     messages = data.get("messages")
     if not isinstance(messages, list) or not messages:
         raise fail("messages", "a case needs a non-empty list of chat messages (or a 'question' string)")
-    for index, message in enumerate(messages):
-        if not isinstance(message, dict) or message.get("role") not in ROLES:
-            raise fail(f"messages[{index}].role", f"role must be one of {sorted(ROLES)}")
-        if not isinstance(message.get("content", ""), (str, list, type(None))):
-            raise fail(f"messages[{index}].content", "content must be a string")
+    check_message_shapes(messages, fail)
     if messages[-1]["role"] != "user":
         raise fail(f"messages[{len(messages) - 1}].role", "the chat history must end with a user turn")
     return tuple(dict(m) for m in messages)

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
-from harness.case_loader import ROLES, read_jsonl, resolve_tools
+from harness.case_loader import check_message_shapes, read_jsonl, resolve_tools
 from harness.cases import Tool
 from harness.errors import HarnessInputError
 from harness.yaml_lines import dotted, line_of, load_yaml_with_lines
@@ -84,11 +84,7 @@ def example_from_line(data: Mapping[str, Any], path: Path, line: int, library: M
 def _messages(raw: Any, fail) -> list[dict]:
     if not isinstance(raw, list) or len(raw) < 2:
         raise fail("messages", "an example needs a list of chat messages: user turn(s), then the assistant's answer")
-    for index, message in enumerate(raw):
-        if not isinstance(message, dict) or message.get("role") not in ROLES:
-            raise fail(f"messages[{index}].role", f"role must be one of {sorted(ROLES)}")
-        if not isinstance(message.get("content", ""), (str, list, type(None))):
-            raise fail(f"messages[{index}].content", "content must be a string")
+    check_message_shapes(raw, fail)
     if raw[-1]["role"] != "assistant":
         raise fail(f"messages[{len(raw) - 1}].role", "an example must end with the assistant's answer")
     if not any(message["role"] == "user" for message in raw[:-1]):
