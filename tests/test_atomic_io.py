@@ -24,3 +24,13 @@ def test_failure_mid_write_keeps_old_file_and_cleans_up(tmp_path):
         atomic_write_json(target, {"x": Unserialisable()})
     assert target.read_text() == "old"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.json"]
+
+
+def test_written_files_get_the_umask_mode_not_a_private_one(tmp_path):
+    import os
+    previous = os.umask(0o022)
+    try:
+        atomic_write_text(tmp_path / "report.md", "x")
+    finally:
+        os.umask(previous)
+    assert (tmp_path / "report.md").stat().st_mode & 0o777 == 0o644
