@@ -7,8 +7,8 @@ from __future__ import annotations
 from typing import Callable, Protocol
 
 from harness.cases import Case
-from harness.errors import HarnessInputError
 from harness.models.base import Prompt
+from harness.registry import Registry
 
 
 class Strategy(Protocol):
@@ -18,21 +18,15 @@ class Strategy(Protocol):
 
 
 StrategyFactory = Callable[..., Strategy]
-_STRATEGIES: dict[str, StrategyFactory] = {}
+_STRATEGIES: Registry[StrategyFactory] = Registry("strategy")
 
 
 def register_strategy(name: str) -> Callable[[StrategyFactory], StrategyFactory]:
     """Decorator: make a strategy available to suites as `strategy: <name>`."""
-    def decorate(factory: StrategyFactory) -> StrategyFactory:
-        _STRATEGIES[name] = factory
-        return factory
-    return decorate
+    return _STRATEGIES.register(name)
 
 
 def strategy_factory(name: str) -> StrategyFactory:
     import baselines  # noqa: F401  (registers the built-in strategies)
 
-    if name not in _STRATEGIES:
-        known = ", ".join(sorted(_STRATEGIES))
-        raise HarnessInputError(f"unknown strategy {name!r} (known: {known})", field="strategy")
-    return _STRATEGIES[name]
+    return _STRATEGIES.get(name)

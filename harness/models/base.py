@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Iterator, Mapping, Protocol, Sequence
 
 from harness.cases import Tool
-from harness.errors import HarnessInputError
+from harness.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -52,23 +52,17 @@ class ModelBackend(Protocol):
 
 
 BackendFactory = Callable[..., ModelBackend]
-_BACKENDS: dict[str, BackendFactory] = {}
+_BACKENDS: Registry[BackendFactory] = Registry("backend")
 
 
 def register_backend(name: str) -> Callable[[BackendFactory], BackendFactory]:
     """Register `factory(candidate_spec, suite) -> ModelBackend` as `backend: <name>` in suites."""
-    def decorate(factory: BackendFactory) -> BackendFactory:
-        _BACKENDS[name] = factory
-        return factory
-    return decorate
+    return _BACKENDS.register(name)
 
 
 def backend_factory(name: str) -> BackendFactory:
-    if name not in _BACKENDS:
-        known = ", ".join(sorted(_BACKENDS))
-        raise HarnessInputError(f"unknown backend {name!r} (known: {known})", field="backend")
-    return _BACKENDS[name]
+    return _BACKENDS.get(name)
 
 
 def known_backends() -> tuple[str, ...]:
-    return tuple(sorted(_BACKENDS))
+    return _BACKENDS.names()
