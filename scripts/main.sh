@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export HF_HUB_OFFLINE=1 HF_DATASETS_OFFLINE=1
+source scripts/allocator.sh
 suite=${SUITE:-suites/toolshop/suite.yaml}
 out=${OUT:-runs/main}
 .venv/bin/harness run "$suite" --out "$out" "$@"

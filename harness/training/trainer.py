@@ -16,13 +16,17 @@ from harness.atomic_io import atomic_write_json
 from harness.hashing import json_sha256
 from harness.prompt_format import CHATML_TEMPLATE
 from harness.spec import LoraSpec
+from harness.training.batching import LengthBucketedSampler
 from harness.training.checks import check_lengths, check_target_modules, split_examples
 from harness.training.data import TrainingExample, training_dataset
 
 #: Written beside the adapter; the cache reads it back on a hit.
 TRAINING_JSON = "training.json"
-#: Log (and evaluate) about 25 times per run: enough for a loss curve, cheap enough for tiny runs.
+#: Log the train loss about 25 times per run: enough for a loss curve, and logging costs nothing.
 LOG_EVERY = 0.04
+#: Evaluate on the validation split four times per run: each evaluation costs about a third of a training
+#: step per batch of validation examples, so evaluating at every log point more than doubled a CPU run.
+EVAL_EVERY = 0.25
 #: Libraries whose versions decide what a training run produces.
 TRAINING_LIBRARIES = ("torch", "transformers", "peft", "trl", "datasets", "accelerate")
 
@@ -122,9 +126,9 @@ def train_lora(model: Any, tokenizer: Any, train_examples: Sequence[TrainingExam
     try:
         started = time.perf_counter()  # the cost includes tokenizing the data and the final evaluation
         trainer = _build_trainer(peft_model, tokenizer, split, lora, seed, Path(output_dir),
-                                 [*callbacks, *_progress(progress)])
+                                 [*callbacks, *_progress(progress)], lengths.lengths[:len(split.train)])
         result = trainer.train()
-        eval_loss = trainer.evaluate()["eval_loss"] if split.validation else None
+        eval_loss = _final_eval_loss(trainer) if split.validation else None
         wall_time = time.perf_counter() - started
         generation = _generation_metrics(trainer, tokenizer, split.validation[:generation_eval])
         run = _training_run(trainer, result, base_name, seed, lora, split, lengths.truncated, wall_time,
@@ -133,6 +137,14 @@ def train_lora(model: Any, tokenizer: Any, train_examples: Sequence[TrainingExam
         return run
     finally:
         peft_model.unload().eval()  # the caller's model is the base model again
+
+
+def _final_eval_loss(trainer: Any) -> float:
+    """The validation loss after the last step: from the log when the last scheduled evaluation fell on it."""
+    last = next((entry for entry in reversed(trainer.state.log_history) if "eval_loss" in entry), None)
+    if last is not None and last.get("step") == trainer.state.global_step:
+        return float(last["eval_loss"])
+    return float(trainer.evaluate()["eval_loss"])
 
 
 def _save(trainer: Any, run: TrainingRun, output_dir: Path) -> None:
@@ -174,18 +186,28 @@ def _add_lora(model: Any, lora: LoraSpec, seed: int) -> Any:
 
 
 def _build_trainer(model: Any, tokenizer: Any, split, lora: LoraSpec, seed: int, output_dir: Path,
-                   callbacks: list) -> Any:
+                   callbacks: list, train_lengths: Sequence[int]) -> Any:
     from datasets.utils import logging as datasets_logging
     from transformers import PrinterCallback
     from trl import SFTTrainer
 
+    class LengthBucketedSFTTrainer(SFTTrainer):
+        """trl's trainer fed batches of similar length (harness.training.batching): far less padding on a CPU."""
+
+        def _get_train_sampler(self, train_dataset=None):
+            dataset = train_dataset if train_dataset is not None else self.train_dataset
+            if len(dataset) != len(train_lengths):  # trl dropped or added rows: fall back to a random order
+                return super()._get_train_sampler(train_dataset)
+            return LengthBucketedSampler(train_lengths, lora.batch_size, seed)
+
     bars = datasets_logging.is_progress_bar_enabled()
     datasets_logging.disable_progress_bar()  # four tokenizing bars per split: noise in a harness run
     try:
-        trainer = SFTTrainer(model=model, args=sft_config(lora, seed, output_dir, bool(split.validation)),
-                             train_dataset=training_dataset(split.train),
-                             eval_dataset=training_dataset(split.validation) if split.validation else None,
-                             processing_class=tokenizer, callbacks=callbacks)
+        trainer = LengthBucketedSFTTrainer(
+            model=model, args=sft_config(lora, seed, output_dir, bool(split.validation)),
+            train_dataset=training_dataset(split.train),
+            eval_dataset=training_dataset(split.validation) if split.validation else None,
+            processing_class=tokenizer, callbacks=callbacks)
     finally:
         if bars:
             datasets_logging.enable_progress_bar()
@@ -219,7 +241,7 @@ def sft_config(lora: LoraSpec, seed: int, output_dir: Path, evaluate: bool) -> A
         logging_steps=LOG_EVERY,
         logging_first_step=True,
         eval_strategy="steps" if evaluate else "no",
-        eval_steps=LOG_EVERY,
+        eval_steps=EVAL_EVERY,
         save_strategy="no",  # the adapter is saved once, at the end; the cache makes that write atomic
         report_to="none",
         seed=seed,

@@ -6,7 +6,7 @@ import pytest
 
 import harness.training.adapter_cache as adapter_cache
 from harness.cli import main
-from tests.training.synthetic import TOOLS, synthetic_records, write_jsonl
+from tests.training.synthetic import COMMAND_TOOLS, TOOLS, command_records, synthetic_records, write_jsonl
 
 LORA = ("{r: 16, alpha: 32, target_modules: all-linear, max_steps: 600, learning_rate: 5.0e-3, "
         "lr_scheduler: cosine, warmup_ratio: 0.1, batch_size: 8, max_length: 256}")
@@ -24,12 +24,17 @@ def _test_case(index: int, record: dict) -> dict:
 def suite(tmp_path_factory):
     root = tmp_path_factory.mktemp("lora-suite")
     (root / "data").mkdir()
-    train = synthetic_records(200, seed=1)
+    # Half the cases need values copied from the request (weather, currency), half an argument-free command.
+    train = synthetic_records(200, seed=1) + command_records(200, seed=1)
     seen = {r["messages"][0]["content"].lower() for r in train}
-    held_out = [r for r in synthetic_records(120, seed=99) if r["messages"][0]["content"].lower() not in seen][:30]
+
+    def unseen(records: list) -> list:
+        return [r for r in records if r["messages"][0]["content"].lower() not in seen][:15]
+    held_out = unseen(synthetic_records(120, seed=99)) + unseen(command_records(400, seed=99))
+    assert len(held_out) == 30
     write_jsonl(root / "data" / "train.jsonl", train)
     write_jsonl(root / "data" / "test.jsonl", [_test_case(i, r) for i, r in enumerate(held_out)])
-    (root / "data" / "tools.json").write_text(json.dumps(TOOLS))
+    (root / "data" / "tools.json").write_text(json.dumps(TOOLS + COMMAND_TOOLS))
     (root / "suite.yaml").write_text(
         "name: lora-synthetic\nversion: 1\nseed: 3\n"
         "data: {test: data/test.jsonl, train: data/train.jsonl, tools: data/tools.json}\n"

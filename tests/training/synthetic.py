@@ -63,6 +63,41 @@ def synthetic_records(count: int, seed: int = 0) -> list[dict]:
     return records
 
 
+#: Argument-free device commands: the right call is a matter of picking the tool and the format, which even the
+#: randomly initialised `tiny` model learns from a LoRA fine-tune (copying free-form values such as a city
+#: name out of the request is beyond it).
+COMMAND_TOOLS = [
+    {"type": "function", "function": {"name": name, "description": description,
+                                      "parameters": {"type": "object", "properties": {}}}}
+    for name, description in [("get_time", "The current local time."), ("get_date", "Today's date."),
+                              ("next_alarm", "When the next alarm rings."),
+                              ("battery_level", "Battery charge of this device.")]
+]
+_COMMAND_PHRASES = {
+    "get_time": ["what time is it", "tell me the time", "the current time", "what's the time now"],
+    "get_date": ["what's the date today", "today's date", "which day is it today", "tell me the date"],
+    "next_alarm": ["when does my alarm ring", "my next alarm", "when is the next alarm", "is an alarm set"],
+    "battery_level": ["how much battery is left", "the battery level", "is my battery low", "battery status"],
+}
+_OPENERS = ["", "hey, ", "quick question: ", "please tell me ", "could you check ", "ok so ", "hi! "]
+_CLOSERS = ["", "?", " please", " right now", ", thanks", " for me", "!"]
+
+
+def command_records(count: int, seed: int = 0) -> list[dict]:
+    """Suite-format records calling one argument-free device command, offered beside one other command."""
+    rng = random.Random(seed)
+    names = [tool["function"]["name"] for tool in COMMAND_TOOLS]
+    records = []
+    for _ in range(count):
+        name = rng.choice(names)
+        text = rng.choice(_OPENERS) + rng.choice(_COMMAND_PHRASES[name]) + rng.choice(_CLOSERS)
+        records.append({"messages": [{"role": "user", "content": text[0].upper() + text[1:]},
+                                     {"role": "assistant", "tool_calls": [
+                                         {"type": "function", "function": {"name": name, "arguments": {}}}]}],
+                        "tools": sorted([name, rng.choice([n for n in names if n != name])])})
+    return records
+
+
 def tool_library() -> dict:
     return {tool["function"]["name"]: parse_tool(tool) for tool in TOOLS}
 

@@ -159,3 +159,32 @@ def test_tiny_model_learns_to_emit_tool_calls(tiny, tmp_path):
     scores = generation_metrics(adapted, tokenizer, held_out, max_new_tokens=64)
     assert run.final_train_loss < 0.5 and scores["parse_rate"] >= 0.9 and scores["call_rate"] >= 0.7
     assert scores["tool_call_accuracy"] >= 0.2
+
+
+def test_batches_hold_examples_of_similar_length(tiny, synthetic_examples, tmp_path):
+    """The Trainer is fed length-bucketed batches, so it pads far less than a random order would."""
+    import random
+
+    from transformers import TrainerCallback
+
+    from harness.training.batching import padded_positions
+
+    seen: list[tuple[int, int]] = []  # (padded positions, real tokens) per batch
+
+    class CaptureBatches(TrainerCallback):
+        def on_train_begin(self, args, state, control, train_dataloader=None, **kwargs):
+            for batch in train_dataloader:
+                mask = batch["attention_mask"]
+                seen.append((mask.numel(), int(mask.sum())))
+
+    model, tokenizer = tiny
+    lora = LoraSpec(max_steps=1, validation_fraction=0.0, **FAST)
+    train_lora(model, tokenizer, synthetic_examples, lora, seed=2, output_dir=tmp_path / "out",
+               callbacks=[CaptureBatches()])
+    padded, real = sum(p for p, _ in seen), sum(r for _, r in seen)
+    lengths = [len(tokenizer.apply_chat_template([dict(m) for m in ex.messages], tokenize=True,
+                                                 return_dict=True)["input_ids"]) for ex in synthetic_examples]
+    shuffled = list(range(len(lengths)))
+    random.Random(2).shuffle(shuffled)
+    assert real == sum(lengths) and padded < padded_positions(lengths, shuffled, lora.batch_size)
+    assert padded < 1.1 * real
