@@ -27,8 +27,9 @@ from harness.training.trainer import (
     train_lora,
 )
 
-#: Bump when the layout of an entry or the meaning of a key changes, so old entries are not reused.
-CACHE_FORMAT = 1
+#: Bump when the layout of an entry, the meaning of a key or the training recipe (e.g. the order examples are
+#: fed in) changes, so old entries are not reused. 2: length-bucketed batches.
+CACHE_FORMAT = 2
 #: Library versions that decide what an adapter is (the key includes them).
 KEY_LIBRARIES = ("torch", "transformers", "peft", "trl")
 #: Subfolder of an entry holding the base model with the adapter merged in (`lora.merge`).

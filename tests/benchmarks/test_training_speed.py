@@ -2,7 +2,9 @@
 
 One benchmark group, so pytest-benchmark prints the two side by side (`--benchmark-enable` to time them); each
 records seconds per step in extra_info. The harness's extra work is its checks (every example tokenized once
-more) and writing training.json; the steps themselves are trl's.
+more) and writing training.json; the steps themselves are trl's. Both group examples of similar length into
+batches: the harness with its own shuffled buckets, the bare script with transformers' `group_by_length`
+sampler, the nearest thing a trl user would write.
 """
 from __future__ import annotations
 
@@ -50,7 +52,7 @@ def bare_sft(model, tokenizer, examples, lora: LoraSpec, output_dir) -> int:
                        gradient_accumulation_steps=lora.grad_accum, learning_rate=lora.learning_rate,
                        lr_scheduler_type=lora.lr_scheduler, warmup_steps=lora.warmup_ratio, max_length=lora.max_length,
                        assistant_only_loss=True, bf16=False, activation_checkpointing=False, save_strategy="no",
-                       report_to="none", disable_tqdm=True, seed=0)
+                       report_to="none", disable_tqdm=True, seed=0, train_sampling_strategy="group_by_length")
     peft_config = LoraConfig(r=lora.r, lora_alpha=int(lora.alpha), lora_dropout=lora.dropout,
                              target_modules="all-linear", task_type="CAUSAL_LM")
     trainer = SFTTrainer(model=model, args=config, processing_class=tokenizer, peft_config=peft_config,
