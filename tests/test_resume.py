@@ -34,7 +34,10 @@ def _suite(root: Path) -> Path:
 
 
 def _start_run(suite: Path, out: Path, env: dict) -> subprocess.Popen:
-    code = ("import sys, tests.fake_backends; from harness.cli import main; "
+    # A job started in the background by a non-interactive shell inherits SIGINT ignored; a terminal's Ctrl-C
+    # always meets Python's default handler, so the child restores it.
+    code = ("import signal, sys, tests.fake_backends; from harness.cli import main; "
+            "signal.signal(signal.SIGINT, signal.default_int_handler); "
             f"sys.exit(main(['run', {str(suite)!r}, '--out', {str(out)!r}, '-q']))")
     return subprocess.Popen([sys.executable, "-c", code], cwd=REPO, env=env,
                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
