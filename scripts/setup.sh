@@ -10,11 +10,11 @@ fi
 .venv/bin/python -m pip install --quiet --upgrade pip
 .venv/bin/python -m pip install --quiet "torch==2.13.0"
 .venv/bin/python -m pip install --quiet -e ".[test]"
-# tcmalloc makes CPU LoRA training ~1.5x faster (see scripts/allocator.sh). Best effort: skipped
+# tcmalloc makes CPU LoRA training ~1.3x faster (see scripts/allocator.sh). Best effort: skipped
 # where apt is missing or needs a password; everything works without it, only slower.
 if ! ls /usr/lib*/{,*-linux-gnu/}libtcmalloc_minimal.so.4 >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
   SUDO=$([ "$(id -u)" = 0 ] || echo "sudo -n")
   { $SUDO apt-get install -y -q libtcmalloc-minimal4 >/dev/null 2>&1 \
     || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q libtcmalloc-minimal4 >/dev/null 2>&1; }; } \
-    || echo "setup: libtcmalloc-minimal4 not installed (optional: LoRA training runs ~1.5x slower without it)" >&2
+    || echo "setup: libtcmalloc-minimal4 not installed (optional: LoRA training runs ~1.3x slower without it)" >&2
 fi

@@ -2,7 +2,8 @@
 
 A batch is padded to its longest example, so on a CPU a randomly drawn batch of short tool calls and one long
 parallel call costs as much as eight long ones. Sorting whole buckets by length removes most of that padding
-(about 1.7x fewer token positions per step on the default suite). Unlike transformers' `group_by_length`
+(on the default suite's train split, padding adds 45% to the real tokens in random
+batches of 8, 1.5% in bucketed ones). Unlike transformers' `group_by_length`
 sampler, which runs each bucket from its longest batch to its shortest, the batches are then shuffled, so a
 short run does not become a long-to-short curriculum; each epoch draws a new order.
 """

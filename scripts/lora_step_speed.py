@@ -1,0 +1,42 @@
+"""Seconds per LoRA training step of a model on a suite's train split: the figure behind docs/training.md.
+
+    source scripts/allocator.sh    # omit (or HARNESS_MALLOC=system) to measure glibc's malloc instead
+    HF_HUB_OFFLINE=1 .venv/bin/python scripts/lora_step_speed.py --steps 6
+
+Trains `--steps` steps (no validation split, nothing cached) with the suite's LoRA settings otherwise, and
+prints the wall time of each logged step, seconds per step and real tokens per step. The same seed gives the
+same batches, so runs under different allocators or settings compare step for step.
+"""
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+
+from harness.models.embedded import load_causal_lm
+from harness.suite import load_suite
+from harness.training.data import suite_train_examples
+from harness.training.trainer import train_lora
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--suite", default="suites/toolshop/suite.yaml")
+    parser.add_argument("--candidate", default="smollm2-lora", help="a candidate with a lora: block")
+    parser.add_argument("--steps", type=int, default=6)
+    args = parser.parse_args()
+
+    suite = load_suite(args.suite)
+    candidate = next(c for c in suite.spec.candidates if c.name == args.candidate)
+    lora = candidate.lora.model_copy(update={"max_steps": args.steps, "epochs": None, "validation_fraction": 0.0})
+    loaded = load_causal_lm(candidate.model, "cpu", suite.root)
+    started = time.perf_counter()
+    with tempfile.TemporaryDirectory() as out:
+        run = train_lora(loaded.model, loaded.tokenizer, suite_train_examples(suite), lora, suite.spec.seed, out,
+                         progress=lambda message: print(f"{time.perf_counter() - started:7.1f} s  {message}"))
+    print(f"{run.steps} steps in {run.wall_time_s:.1f} s: {run.seconds_per_step:.1f} s/step, "
+          f"{run.tokens_trained / run.steps:.0f} real tokens/step")
+
+
+if __name__ == "__main__":
+    main()
