@@ -13,6 +13,7 @@ import argparse
 import tempfile
 import time
 
+from harness.errors import HarnessInputError
 from harness.models.embedded import load_causal_lm
 from harness.suite import load_suite
 from harness.training.data import suite_train_examples
@@ -26,8 +27,13 @@ def main() -> None:
     parser.add_argument("--steps", type=int, default=6)
     args = parser.parse_args()
 
-    suite = load_suite(args.suite)
-    candidate = next(c for c in suite.spec.candidates if c.name == args.candidate)
+    try:
+        suite = load_suite(args.suite)
+    except HarnessInputError as error:
+        parser.error(str(error))
+    candidate = next((c for c in suite.spec.candidates if c.name == args.candidate and c.lora), None)
+    if candidate is None:
+        parser.error(f"{args.suite} has no candidate {args.candidate!r} with a lora: block")
     lora = candidate.lora.model_copy(update={"max_steps": args.steps, "epochs": None, "validation_fraction": 0.0})
     loaded = load_causal_lm(candidate.model, "cpu", suite.root)
     started = time.perf_counter()

@@ -12,7 +12,9 @@ fi
 .venv/bin/python -m pip install --quiet -e ".[test]"
 # tcmalloc makes CPU LoRA training ~1.3x faster (see scripts/allocator.sh). Best effort: skipped
 # where apt is missing or needs a password; everything works without it, only slower.
-if ! ls /usr/lib*/{,*-linux-gnu/}libtcmalloc_minimal.so.4 >/dev/null 2>&1 && command -v apt-get >/dev/null 2>&1; then
+# allocator.sh holds the one list of places tcmalloc is looked for.
+if ! HARNESS_MALLOC=tcmalloc LD_PRELOAD= bash -c 'source scripts/allocator.sh; [ -n "${LD_PRELOAD:-}" ]' \
+   && command -v apt-get >/dev/null 2>&1; then
   SUDO=$([ "$(id -u)" = 0 ] || echo "sudo -n")
   { $SUDO apt-get install -y -q libtcmalloc-minimal4 >/dev/null 2>&1 \
     || { $SUDO apt-get update -q >/dev/null 2>&1 && $SUDO apt-get install -y -q libtcmalloc-minimal4 >/dev/null 2>&1; }; } \

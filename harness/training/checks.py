@@ -28,9 +28,12 @@ class LengthReport:
     """Token lengths of the training examples under the model's chat template."""
 
     longest_prompt: int
-    longest_example: int
     truncated: int  # examples whose answer is cut by max_length (the prompt still fits)
     lengths: tuple[int, ...] = ()  # every example's whole length, in the order given
+
+    @property
+    def longest_example(self) -> int:
+        return max(self.lengths, default=0)
 
 
 def split_examples(examples: Sequence[TrainingExample], lora: LoraSpec, seed: int) -> Split:
@@ -85,7 +88,7 @@ def check_lengths(examples: Sequence[TrainingExample], tokenizer: Any, max_lengt
             f"(their prompts run up to {max(prompt_lengths)} tokens)", field="lora.max_length",
             hint=f"set max_length to at least {max(full_lengths)}, the longest whole example")
     truncated = sum(length > max_length for length in full_lengths)
-    return LengthReport(max(prompt_lengths, default=0), max(full_lengths, default=0), truncated, tuple(full_lengths))
+    return LengthReport(max(prompt_lengths, default=0), truncated, tuple(full_lengths))
 
 
 def _token_count(tokenizer: Any, messages: Sequence[Any], chat_template: str | None, generation_prompt: bool) -> int:

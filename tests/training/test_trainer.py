@@ -15,6 +15,12 @@ from harness.training.trainer import TRAINING_JSON, TrainingRun, loss_curve, tra
 FAST = {"batch_size": 8, "max_length": 256, "learning_rate": 5e-3, "r": 8, "alpha": 16}
 
 
+def _whole_lengths(tokenizer, examples) -> list[int]:
+    """Token count of each whole example under the tokenizer's own template: an oracle independent of train_lora."""
+    return [len(tokenizer.apply_chat_template([dict(m) for m in ex.messages], tokenize=True,
+                                              return_dict=True)["input_ids"]) for ex in examples]
+
+
 def _has_lora_layers(model) -> bool:
     return any("lora_" in name for name, _ in model.named_modules())
 
@@ -65,8 +71,7 @@ def test_training_lowers_the_loss_and_records_the_run(tiny, synthetic_examples, 
     assert run.final_train_loss < run.initial_train_loss
     assert run.eval_loss is not None and any(p.eval_loss is not None for p in run.loss_curve)
     # Every non-padding token of the train split, seen once per epoch.
-    lengths = [len(tokenizer.apply_chat_template([dict(m) for m in ex.messages], tokenize=True,
-                                                 return_dict=True)["input_ids"]) for ex in split.train]
+    lengths = _whole_lengths(tokenizer, split.train)
     assert run.tokens_trained == 2 * sum(min(n, lora.max_length) for n in lengths)
     assert run.device == "cpu" and run.world_size == 1 and run.trainable_parameters > 0
     assert set(run.generation_metrics) >= {"parse_rate", "tool_call_accuracy"}
@@ -182,8 +187,7 @@ def test_batches_hold_examples_of_similar_length(tiny, synthetic_examples, tmp_p
     train_lora(model, tokenizer, synthetic_examples, lora, seed=2, output_dir=tmp_path / "out",
                callbacks=[CaptureBatches()])
     padded, real = sum(p for p, _ in seen), sum(r for _, r in seen)
-    lengths = [len(tokenizer.apply_chat_template([dict(m) for m in ex.messages], tokenize=True,
-                                                 return_dict=True)["input_ids"]) for ex in synthetic_examples]
+    lengths = _whole_lengths(tokenizer, synthetic_examples)
     shuffled = list(range(len(lengths)))
     random.Random(2).shuffle(shuffled)
     assert real == sum(lengths) and padded < padded_positions(lengths, shuffled, lora.batch_size)
