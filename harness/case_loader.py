@@ -174,11 +174,11 @@ def _expected(raw: Any, tools: tuple[Tool, ...], fail, allow_defects: bool) -> t
         if not isinstance(item, dict) or len(item) != 1:
             raise fail(where, "each expected call is one {tool_name: {argument: [acceptable values]}}")
         (name, arguments), = item.items()
-        if name not in offered:
+        if name not in offered and not allow_defects:
             raise fail(f"{where}.{name}", f"unknown tool {name!r}", hint=f"offered: {', '.join(offered) or 'none'}")
         if not isinstance(arguments, dict):
             raise fail(f"{where}.{name}", "arguments must be an object of argument -> [acceptable values]")
-        properties = offered[name].properties
+        properties = offered[name].properties if name in offered else {}
         for argument, values in arguments.items():
             field = f"{where}.{name}.{argument}"
             if not isinstance(values, list):

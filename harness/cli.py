@@ -63,15 +63,24 @@ def build_parser() -> argparse.ArgumentParser:
     _add_quiet(run)
     run.set_defaults(handler=cmd_run)
 
-    score = commands.add_parser("score", help="re-score recorded outputs (JSONL) without a model",
-                                description="Score recorded or published outputs against a suite's cases. "
-                                            "OUTPUTS.jsonl holds lines {\"case_id\": ..., \"output\": ...} "
-                                            "(BFCL's {\"id\": ..., \"result\": ...} also works).",
+    score = commands.add_parser("score", help="re-score recorded outputs (JSONL) or BFCL result folders",
+                                description="Score recorded or published outputs against a suite's cases, without "
+                                            "a model. OUTPUTS is a JSONL file of lines {\"case_id\": ..., "
+                                            "\"output\": ...} (BFCL's {\"id\": ..., \"result\": ...} also works), "
+                                            "or a BFCL result folder (one file per category, or one folder per "
+                                            "model): every model in it becomes a candidate, read with the decoder "
+                                            "and name mapping of BFCL's handler for it, with its recorded latency "
+                                            "and tokens.",
                                 epilog=EPILOG)
     score.add_argument("suite", help="suite YAML (or a folder holding suite.yaml)")
-    score.add_argument("outputs", type=Path, help="recorded outputs, one JSON object per line")
+    score.add_argument("outputs", type=Path, help="recorded outputs (JSONL), or a BFCL result folder")
     score.add_argument("--mode", choices=("strict", "bfcl"), help="scoring mode (default: the suite's)")
-    score.add_argument("--parser", default=None, help="output format to parse (default: the suite's, usually auto)")
+    score.add_argument("--decoder", "--parser", dest="decoder", default=None,
+                       help="how outputs become calls, e.g. auto, hermes, bfcl_prompt, bfcl_fc "
+                            "(`harness decoders` lists them; default: the suite's, usually auto)")
+    score.add_argument("--names", choices=("exact", "underscore_to_dot"), default=None,
+                       help="underscore_to_dot: the outputs come from an API that forbids '.' in function names, "
+                            "so math.factorial was offered as math_factorial (default: the suite's, usually exact)")
     score.add_argument("--name", help="candidate name in the results (default: the outputs file's stem)")
     score.add_argument("--out", type=Path, required=True, help="output folder for results.json and results.md")
     _add_quiet(score)
@@ -91,6 +100,10 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--format", default="md,html,csv,json", help="comma-separated formats (default: md,html,csv,json)")
     report.add_argument("--out", type=Path, required=True, help="output folder for report.md, report.html, *.csv, report.json")
     report.set_defaults(handler=cmd_report)
+
+    decoders = commands.add_parser("decoders", help="list the decoders a suite or candidate may name",
+                                   description="List every `decoder:` name with what it reads.", epilog=EPILOG)
+    decoders.set_defaults(handler=cmd_decoders)
 
     _add_gate_commands(commands)
     _add_import_commands(commands)
@@ -126,21 +139,29 @@ def _add_gate_commands(commands) -> None:
 
 
 def _add_import_commands(commands) -> None:
-    from harness.bfcl.importer import DEFAULT_CATEGORIES
+    from harness.bfcl.releases import RELEASES, V4
 
     importer = commands.add_parser("import", help="build a suite from an external benchmark (bfcl)",
                                    description="Build a harness suite from an external benchmark's data.",
                                    epilog=EPILOG)
     sources = importer.add_subparsers(dest="source", required=True, metavar="SOURCE")
     bfcl = sources.add_parser(
-        "bfcl", help="BFCL v4 from the bfcl-eval wheel", epilog=EPILOG,
-        description="Write OUT/suite.yaml and OUT/data/test.jsonl from the BFCL v4 data in the bfcl-eval wheel "
-                    "(downloaded once with `pip download --no-deps` into ~/.cache/harness/wheels, never installed). "
-                    "Case ids are BFCL's entry ids; the suite scores in bfcl mode and reports BFCL-style aggregates.")
-    bfcl.add_argument("--categories", nargs="+", default=list(DEFAULT_CATEGORIES), metavar="CATEGORY",
-                      help=f"BFCL categories to import (default: all of {', '.join(DEFAULT_CATEGORIES)})")
+        "bfcl", help="any BFCL release (v4 by default)", epilog=EPILOG,
+        description="Write OUT/suite.yaml and OUT/data/test.jsonl from a BFCL release's own data: the single-turn "
+                    "Python AST categories and the irrelevance ones. Without --from, the bfcl-eval wheel of the "
+                    "release (v4, or v3) is downloaded once with `pip download --no-deps` into "
+                    "~/.cache/harness/wheels and read, never installed; v1 (2024) and v2 come from a checkout of "
+                    "BFCL's repository. Case ids are BFCL's entry ids; the suite scores in bfcl mode and reports "
+                    "that release's aggregates.")
+    bfcl.add_argument("--from", "--wheel", dest="source", type=Path, metavar="PATH",
+                      help="a bfcl-eval wheel, a BFCL data folder, or a checkout holding one "
+                           "(default: the cached wheel of --release)")
+    bfcl.add_argument("--release", choices=sorted(RELEASES), help="which release to read (default: the newest "
+                                                                  "found at --from, else v4)")
+    bfcl.add_argument("--categories", nargs="+", default=None, metavar="CATEGORY",
+                      help=f"categories to import, in the release's own names (default: all it has; v4: "
+                           f"{', '.join(V4.categories)})")
     bfcl.add_argument("--out", type=Path, required=True, help="folder for suite.yaml and data/")
-    bfcl.add_argument("--wheel", type=Path, help="a bfcl-eval wheel already on disk (default: cached download)")
     bfcl.add_argument("--force", action="store_true", help="replace a suite already in OUT")
     bfcl.set_defaults(handler=cmd_import_bfcl)
 
@@ -174,18 +195,46 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 
 def cmd_score(args: argparse.Namespace) -> int:
+    from harness.parsing import decoder_named
     from harness.spec import CandidateSpec
     from harness.suite import load_suite
 
     suite = load_suite(args.suite)
+    if args.decoder is not None:
+        decoder_named(args.decoder)  # an unknown name is bad input before any work
+    if args.mode:
+        scoring = suite.spec.scoring.model_copy(update={"mode": args.mode})
+        suite = dataclasses.replace(suite, spec=suite.spec.model_copy(update={"scoring": scoring}))
+    if args.outputs.is_dir():
+        return _score_bfcl_results(suite, args)
     if not args.outputs.is_file():
         raise HarnessInputError("outputs file not found", path=args.outputs)
-    scoring = suite.spec.scoring.model_copy(update={
-        key: value for key, value in (("mode", args.mode), ("parser", args.parser)) if value})
-    suite = dataclasses.replace(suite, spec=suite.spec.model_copy(update={"scoring": scoring}))
     candidate = CandidateSpec(name=args.name or args.outputs.stem, backend="replay",
-                              outputs=str(args.outputs.resolve()))
+                              outputs=str(args.outputs.resolve()), decoder=args.decoder, names=args.names)
     return _run_and_write(suite, [candidate], args.out, quiet=args.quiet)
+
+
+def _score_bfcl_results(suite, args: argparse.Namespace) -> int:
+    """A BFCL result folder: every model in it, each read the way BFCL's handler for it reads it."""
+    from harness.bfcl.results import replay_candidates
+
+    if args.name:
+        raise HarnessInputError("--name names one outputs file; a result folder's models keep their own names",
+                                field="--name")
+    chosen = replay_candidates(suite.cases, args.outputs, args.out / "outputs", args.decoder, args.names)
+    for candidate, style in chosen:
+        picked = "" if args.decoder or args.names else f"  (BFCL handler rule: {style.rule})"
+        print(f"{candidate.name}: decoder {candidate.decoder}, names {candidate.names}{picked}")
+    return _run_and_write(suite, [candidate for candidate, _ in chosen], args.out, quiet=args.quiet)
+
+
+def cmd_decoders(args: argparse.Namespace) -> int:
+    from harness.parsing import decoder_named, decoder_names
+
+    width = max(len(name) for name in decoder_names())
+    for name in decoder_names():
+        print(f"{name:<{width}}  {decoder_named(name).summary}")
+    return 0
 
 
 def cmd_show(args: argparse.Namespace) -> int:
@@ -233,15 +282,12 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_import_bfcl(args: argparse.Namespace) -> int:
-    from harness.bfcl import BfclWheelError
     from harness.bfcl.importer import import_bfcl
 
-    try:
-        imported = import_bfcl(args.out, args.categories, wheel=args.wheel, overwrite=args.force)
-    except BfclWheelError as exc:
-        raise HarnessInputError(str(exc), field="--wheel") from None
+    imported = import_bfcl(args.out, args.categories, source=args.source, release=args.release,
+                           overwrite=args.force)
     counts = ", ".join(f"{name} {count}" for name, count in imported.counts.items())
-    print(f"wrote {imported.suite_path}: {imported.total} cases ({counts})")
+    print(f"wrote {imported.suite_path}: {imported.release.label}, {imported.total} cases ({counts})")
     if imported.defects:
         print(f"flagged {len(imported.defects)} known ground-truth defects: {', '.join(sorted(imported.defects))}")
     return 0

@@ -22,7 +22,8 @@ from harness.results import CandidateResult, CaseRecord, ResultsFile, environmen
 from harness.scoring.call_f1 import argument_counts, call_counts
 from harness.scoring.schema_validity import check_schema
 from harness.scoring.tool_call_accuracy import check_case
-from harness.spec import CandidateSpec
+from harness.scoring.names import case_as_offered
+from harness.spec import CandidateSpec, ScoringSpec
 from harness.strategies import strategy_factory
 from harness.suite import Suite
 
@@ -33,17 +34,23 @@ UNCACHED_BACKENDS = frozenset({"replay"})
 RECORDED_LATENCY = "recorded"
 
 
-def score_case(case: Case, generation: Generation, candidate: str, mode: str, parser: str = "auto",
+def score_case(case: Case, generation: Generation, candidate: str, scoring: ScoringSpec,
                cached: bool = False) -> CaseRecord:
-    """Parse one output and judge it at every stage; never raises on model output."""
+    """Decode one output and judge it at every stage; never raises on model output.
+
+    The case is judged as the candidate's API offered it (`scoring.names`), so its expected names are the
+    ones the model could answer with.
+    """
+    mode = scoring.mode
     base = dict(case_id=case.id, category=case.category, candidate=candidate, output=generation.output,
                 expects_call=case.expects_call, latency_ms=generation.latency_ms, ttft_ms=generation.ttft_ms,
                 input_tokens=generation.input_tokens, output_tokens=generation.output_tokens,
                 cached=cached, meta=dict(case.meta))
+    case = case_as_offered(case, scoring.names)
     if generation.error_type is not None:
         return _failed_record(case, base, None, generation.error_type, generation.error or "", mode)
     try:
-        calls: list[ToolCall] | None = parse_tool_calls(generation.output, format=parser)
+        calls: list[ToolCall] | None = parse_tool_calls(generation.output, scoring.decoder, mode)
     except ParseError as exc:
         return _failed_record(case, base, None, "parse_error", str(exc)[:300], mode)
     verdict = check_case(case, calls, mode)
@@ -102,11 +109,11 @@ def run_candidate(suite: Suite, candidate: CandidateSpec, progress: bool = True,
         served, adapter_path, training = _fine_tune(suite, candidate, progress, cache_dir, prices or price_table())
     backend = build_backend(suite, served, store, adapter_path)
     prompts = [strategy.build_prompt(case) for case in suite.cases]
-    mode, parser = suite.spec.scoring.mode, suite.spec.scoring.parser
+    scoring = candidate.scoring(suite.spec.scoring)
     records = []
     for case, (generation, cached) in tqdm(zip(suite.cases, _marked(backend, prompts)), total=len(prompts),
                                            desc=candidate.name, unit="case", disable=not progress, leave=False):
-        records.append(score_case(case, generation, candidate.name, mode, parser, cached))
+        records.append(score_case(case, generation, candidate.name, scoring, cached))
     identity = dict(backend.identity())
     return CandidateRun(records=records, identity=identity, latency_mode=_latency_mode(candidate, identity),
                         training=training)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from typing import Any, Literal, Optional
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import AliasChoices, BaseModel, ConfigDict, Field, field_validator, model_validator
 
 from harness.hashing import json_sha256
 
@@ -27,10 +27,28 @@ class DataFiles(_Frozen):
     tools: Optional[str] = Field(None, description="JSON/JSONL tool library; cases may name tools from it")
 
 
+NameMapping = Literal["exact", "underscore_to_dot"]
+
+
+def _known_decoder(value: str | None) -> str | None:
+    from harness.parsing import decoder_names
+
+    if value is not None and value not in decoder_names():
+        raise ValueError(f"unknown decoder {value!r} (known: {', '.join(decoder_names())})")
+    return value
+
+
 class ScoringSpec(_Frozen):
+    """How outputs are read and judged; a candidate may override `decoder` and `names`."""
+
     mode: Literal["strict", "bfcl"] = "strict"
-    #: Output format to parse; "auto" detects it per output.
-    parser: str = "auto"
+    #: How raw output becomes calls: "auto" detects the format per output; `harness.parsing.decoder_names()`
+    #: lists the rest. `parser:` is the older spelling.
+    decoder: str = Field("auto", validation_alias=AliasChoices("decoder", "parser"))
+    #: `underscore_to_dot`: score function names as an API that forbids `.` shows them (harness.scoring.names).
+    names: NameMapping = "exact"
+
+    _check_decoder = field_validator("decoder")(classmethod(lambda cls, value: _known_decoder(value)))
 
 
 class GenerationSpec(_Frozen):
@@ -107,6 +125,13 @@ class CandidateSpec(_Frozen):
     device: Literal["auto", "cpu", "cuda"] = "auto"
     generation: GenerationSpec = GenerationSpec()
     lora: Optional[LoraSpec] = None
+    #: How this candidate's outputs become calls, and how its API spells function names (default: the suite's
+    #: `scoring:`), e.g. `decoder: bfcl_hermes` for a Hermes-style model, `names: underscore_to_dot` for an API
+    #: that forbids `.` in function names.
+    decoder: Optional[str] = None
+    names: Optional[NameMapping] = None
+
+    _check_decoder = field_validator("decoder")(classmethod(lambda cls, value: _known_decoder(value)))
 
     @field_validator("name")
     @classmethod
@@ -129,6 +154,11 @@ class CandidateSpec(_Frozen):
         if self.lora is not None and self.adapter is not None:
             raise ValueError("give either `lora:` (train an adapter) or `adapter:` (use one), not both")
         return self
+
+    def scoring(self, suite_scoring: ScoringSpec) -> ScoringSpec:
+        """The suite's scoring with this candidate's `decoder` and `names` where it sets them."""
+        overrides = {key: value for key, value in (("decoder", self.decoder), ("names", self.names)) if value}
+        return suite_scoring.model_copy(update=overrides) if overrides else suite_scoring
 
     @property
     def resolved_backend(self) -> str:

@@ -6,25 +6,33 @@ model's `underscore_to_dot` flag; a stand-in module answering `False` for every 
 from __future__ import annotations
 
 import functools
+import os
+import pickle
+import subprocess
 import sys
+import tempfile
 import types
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Sequence
 
 import pytest
 
-from harness.bfcl import BfclWheelError, bfcl_wheel_path, read_bfcl_jsonl
+from harness.bfcl import BFCL_V3_WHEEL_VERSION, BfclWheelError, bfcl_wheel_path, read_bfcl_jsonl
 
-REFERENCE_MODEL_NAME = "reference-model"  # any name: the stand-in config answers every key alike
+REFERENCE_MODEL_NAME = "reference-model"  # keeps '.' in function names
+#: A model name the stand-in config gives BFCL's underscore_to_dot (an API that forbids '.' in names).
+UNDERSCORE_MODEL_NAME = "reference-underscore-model"
 _MODEL_CONFIG_MODULE = "bfcl_eval.constants.model_config"
+_HANDLER_SCRIPT = Path(__file__).with_name("bfcl_handler_reference.py")
 
 
 class _AnyModelConfig(dict):
-    """MODEL_CONFIG_MAPPING stand-in: every model keeps '.' in function names (underscore_to_dot=False)."""
+    """MODEL_CONFIG_MAPPING stand-in: a model keeps '.' in function names unless its name says underscore.
+    (BFCL looks models up with '_' written as '/'.)"""
 
     def __missing__(self, key: str) -> Any:
-        return types.SimpleNamespace(underscore_to_dot=False)
+        return types.SimpleNamespace(underscore_to_dot="underscore" in key)
 
 
 @dataclass(frozen=True)
@@ -34,9 +42,25 @@ class BfclReference:
     python: Any  # bfcl_eval.constants.enums.Language.PYTHON
 
     def verdict(self, functions: list[dict], model_output: list[dict], ground_truth: list[dict],
-                category: str) -> dict:
+                category: str, underscore_to_dot: bool = False) -> dict:
         """BFCL's result dict for a decoded output `[{name: {arg: value}}, ...]` in an AST category."""
-        return self.ast_checker(functions, model_output, ground_truth, self.python, category, REFERENCE_MODEL_NAME)
+        model = UNDERSCORE_MODEL_NAME if underscore_to_dot else REFERENCE_MODEL_NAME
+        return self.ast_checker(functions, model_output, ground_truth, self.python, category, model)
+
+    def entry_passes(self, decoded: tuple[str, Any], functions: list[dict], ground_truth: list[dict] | None,
+                     category: str, underscore_to_dot: bool = False) -> bool:
+        """BFCL's eval-runner verdict for one entry from a handler's `("ok", decoded)` or `("error", message)`:
+        an irrelevance entry passes unless a non-empty call list decoded; an AST entry needs a decoded list of
+        `{name: {arguments}}` that the checker accepts (a checker crash is no pass)."""
+        status, value = decoded
+        if ground_truth is None:
+            return status == "error" or _is_empty_output(value)
+        if status == "error" or not _is_calling_format(value):
+            return False
+        try:
+            return self.verdict(functions, value, ground_truth, category, underscore_to_dot)["valid"]
+        except (AttributeError, TypeError, KeyError, IndexError, ValueError):
+            return False
 
     @staticmethod
     def irrelevance_passes(decoded_output: list[dict] | None) -> bool:
@@ -134,4 +158,58 @@ GROUND_TRUTH_DEFECTS = {
     "live_multiple_507-149-4": "required argument 'origin_airport' may only be omitted",
     "live_multiple_862-181-3": "answer argument 'journey_start_time' not in the schema",
     "live_multiple_964-207-0": "answer argument 'question' not in the schema",
+}
+
+
+def _is_calling_format(decoded: Any) -> bool:
+    """BFCL's `is_function_calling_format_output`: a list of one-key dicts whose values are dicts."""
+    return isinstance(decoded, list) and all(
+        type(item) is dict and len(item) == 1 and type(next(iter(item.values()))) is dict for item in decoded)
+
+
+def _is_empty_output(decoded: Any) -> bool:
+    """BFCL's `is_empty_output`: not in calling format, [] or [{}]."""
+    return not _is_calling_format(decoded) or not decoded or (len(decoded) == 1 and not decoded[0])
+
+
+@functools.cache
+def handler_wheel(version: str) -> str:
+    """A bfcl-eval wheel for the handler reference (downloaded once); skips the test when unobtainable."""
+    try:
+        return str(bfcl_wheel_path(version=version))
+    except BfclWheelError as exc:
+        pytest.skip(f"bfcl-eval {version} wheel unavailable: {exc}")
+
+
+def bfcl_decode(handler: str, outputs: Sequence[Any], version: str) -> list[tuple[str, Any]]:
+    """BFCL's own `decode_ast` of `handler` (see tests/bfcl_handler_reference.py) on every output, run from the
+    bfcl-eval `version` wheel in a child process: `("ok", decoded)` or `("error", message)` per output."""
+    return _run_handlers([(handler, output) for output in outputs], version)
+
+
+def bfcl_decode_seconds(handler: str, outputs: Sequence[Any], version: str, repeat: int = 5) -> float:
+    """The best of `repeat` passes of BFCL's own decoding over `outputs`, timed inside the child process."""
+    return _run_handlers([(handler, output) for output in outputs], version, repeat)
+
+
+def _run_handlers(requests: list, version: str, repeat: int = 0) -> Any:
+    wheel = handler_wheel(version)
+    with tempfile.TemporaryDirectory() as scratch:
+        done = subprocess.run([sys.executable, str(_HANDLER_SCRIPT), wheel, str(repeat)], capture_output=True,
+                              timeout=600, input=pickle.dumps(requests), env=os.environ | {"BFCL_PROJECT_ROOT": scratch})
+    if done.returncode != 0:
+        raise RuntimeError(f"BFCL handler reference failed: {done.stderr.decode()[-2000:]}")
+    return pickle.loads(done.stdout)
+
+
+#: Our decoder -> (BFCL handler in tests/bfcl_handler_reference.py, bfcl-eval wheel version it comes from).
+REFERENCE_HANDLERS: dict[str, tuple[str, str]] = {
+    "bfcl_prompt": ("default", "2026.3.23"), "bfcl_gemma": ("gemma", "2026.3.23"),
+    "bfcl_gemini": ("gemini_prompt", "2026.3.23"), "bfcl_gorilla": ("gorilla", "2026.3.23"),
+    "bfcl_raven": ("nexus", "2026.3.23"), "bfcl_glm": ("glm", "2026.3.23"),
+    "bfcl_granite": ("granite", "2026.3.23"), "bfcl_llama": ("llama_3_1", "2026.3.23"),
+    "bfcl_xlam": ("salesforce", "2026.3.23"), "bfcl_qwen": ("qwen_fc", "2026.3.23"),
+    "bfcl_fc": ("openai_fc", "2026.3.23"), "bfcl_functionary": ("openai_fc", "2026.3.23"),
+    "bfcl_hermes": ("hermes", BFCL_V3_WHEEL_VERSION), "bfcl_mistral": ("mistral_prompt", BFCL_V3_WHEEL_VERSION),
+    "bfcl_deepseek": ("deepseek", BFCL_V3_WHEEL_VERSION), "bfcl_databricks": ("databricks", BFCL_V3_WHEEL_VERSION),
 }

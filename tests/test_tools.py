@@ -1,8 +1,10 @@
 """Tool definitions: OpenAI and BFCL styles normalise to one JSON Schema dialect."""
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from harness.tools import BFCL_TYPE_KEY, ToolDefinitionError, normalise_schema, parse_tool
+from harness.tools import BFCL_TYPE_KEY, ToolDefinitionError, normalise_schema, parse_tool, plainly_valid
 
 
 def test_openai_style_keeps_standard_schema_unchanged():
@@ -48,3 +50,44 @@ def test_bad_definitions_name_the_field(definition, field):
     with pytest.raises(ToolDefinitionError) as info:
         parse_tool(definition)
     assert info.value.field == field
+
+
+# ---- the fast schema check never calls an invalid schema valid ----
+
+_ANY = st.none() | st.booleans() | st.integers(-3, 3) | st.floats(-2, 2, allow_nan=False) | st.text(max_size=4)
+_KEYWORDS = ["type", "properties", "required", "enum", "items", "additionalProperties", "anyOf", "description",
+             "minimum", "multipleOf", "minItems", "uniqueItems", "default", "x-bfcl-type", "$ref", "prefixItems",
+             "format", "not", "maxLength", "examples", "if"]
+_VALUES = (_ANY | st.sampled_from(["string", "object", "number", "dict", "integer", "array"])
+           | st.lists(st.sampled_from(["string", "null", "integer", "a"]), max_size=3)
+           | st.lists(_ANY, max_size=3))
+_SCHEMAS = st.recursive(
+    st.dictionaries(st.sampled_from(_KEYWORDS), _VALUES, max_size=4) | st.booleans(),
+    lambda children: st.dictionaries(st.sampled_from(_KEYWORDS), children | _VALUES
+                                     | st.dictionaries(st.text(max_size=3), children, max_size=3)
+                                     | st.lists(children, max_size=3), max_size=4),
+    max_leaves=12)
+
+
+@settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(_SCHEMAS)
+def test_plainly_valid_implies_valid_against_the_metaschema(schema):
+    if plainly_valid(schema):
+        assert Draft202012Validator(Draft202012Validator.META_SCHEMA).is_valid(schema)
+
+
+@pytest.mark.parametrize("schema", [
+    {"type": "object", "properties": {"a": {"type": "string", "enum": ["x"]}}, "required": ["a"]},
+    {"type": ["string", "null"], "x-bfcl-type": "any", "default": None},
+    {"type": "array", "items": {"type": "integer", "minimum": 0}, "minItems": 1.0},
+])
+def test_common_tool_schemas_take_the_fast_path(schema):
+    assert plainly_valid(schema)
+
+
+@pytest.mark.parametrize("schema", [
+    {"type": "dict"}, {"required": ["a", "a"]}, {"minItems": -1}, {"multipleOf": 0}, {"$ref": "#/x"},
+    {"properties": {"a": 3}}, {"anyOf": []}, {"type": []}, {"minimum": True},
+])
+def test_doubtful_schemas_go_to_the_metaschema(schema):
+    assert not plainly_valid(schema)

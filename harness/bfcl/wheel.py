@@ -14,9 +14,11 @@ from pathlib import Path
 
 from harness.paths import cache_root
 
+#: The release `harness import bfcl` reads by default (BFCL v4).
 BFCL_WHEEL_VERSION = "2026.3.23"
+#: The last bfcl-eval release with BFCL v3's data (`BFCL_v3_*.json`) and the older model handlers.
+BFCL_V3_WHEEL_VERSION = "2025.6.8"
 BFCL_DISTRIBUTION = "bfcl-eval"
-_WHEEL_GLOB = f"bfcl_eval-{BFCL_WHEEL_VERSION}-*.whl"
 _DATA_DIR = "bfcl_eval/data/"
 _DOWNLOAD_TIMEOUT_S = 600
 
@@ -30,17 +32,19 @@ def default_wheel_cache() -> Path:
     return cache_root() / "wheels"
 
 
-def bfcl_wheel_path(cache_dir: Path | None = None) -> Path:
-    """The cached wheel in `cache_dir` (default: `default_wheel_cache()`), downloading it there on first use."""
+def bfcl_wheel_path(cache_dir: Path | None = None, version: str = BFCL_WHEEL_VERSION) -> Path:
+    """The cached bfcl-eval `version` wheel in `cache_dir` (default: `default_wheel_cache()`), downloaded there
+    on first use."""
     cache = Path(cache_dir) if cache_dir is not None else default_wheel_cache()
-    cached = sorted(cache.glob(_WHEEL_GLOB))
+    wheel_glob = f"bfcl_eval-{version}-*.whl"
+    cached = sorted(cache.glob(wheel_glob))
     if cached:
         return cached[0]
     try:
         cache.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise BfclWheelError(f"cannot create the wheel cache {cache}: {exc.strerror}") from None
-    requirement = f"{BFCL_DISTRIBUTION}=={BFCL_WHEEL_VERSION}"
+    requirement = f"{BFCL_DISTRIBUTION}=={version}"
     # Download into a scratch folder first, so an interrupted download never leaves a broken wheel cached.
     with tempfile.TemporaryDirectory(dir=cache, prefix=".download-") as scratch:
         command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
@@ -50,7 +54,7 @@ def bfcl_wheel_path(cache_dir: Path | None = None) -> Path:
         except (OSError, subprocess.TimeoutExpired) as exc:
             raise BfclWheelError(f"could not run pip to download {requirement}: {exc} "
                                  f"(put the wheel into {cache} to work offline)") from None
-        downloaded = sorted(Path(scratch).glob(_WHEEL_GLOB))
+        downloaded = sorted(Path(scratch).glob(wheel_glob))
         if result.returncode != 0 or not downloaded:
             reason = (result.stderr.strip().splitlines() or [f"pip exited with {result.returncode}"])[-1]
             raise BfclWheelError(f"could not download {requirement} with pip: {reason} "

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
 from harness.errors import HarnessInputError
 from harness.models.base import Generation, Prompt, register_backend
 from harness.prompt_format import text_chat
+from harness.scoring.names import api_name, tools_as_offered
 
 TIMEOUT = "timeout"
 ENDPOINT_ERROR = "endpoint_error"
@@ -41,13 +42,15 @@ def _sdk():
 class OpenAIBackend:
     """Sends each prompt as one chat-completions request, `concurrency` at a time."""
 
-    def __init__(self, candidate):
+    def __init__(self, candidate, names: str = "exact"):
         endpoint = candidate.endpoint
         if endpoint is None or not candidate.model:
             raise HarnessInputError("an openai candidate needs `model:` and `endpoint: {base_url: ...}`",
                                     field="endpoint")
         self.endpoint = endpoint
         self.model = candidate.model
+        #: `underscore_to_dot`: the API forbids `.` in function names, so tools go out as `math_factorial`.
+        self.names = names
         self.generation = candidate.generation
         # Streaming is how time-to-first-token is seen; per_request mode is the one that reports it.
         self.stream = candidate.generation.latency_mode == "per_request"
@@ -57,13 +60,17 @@ class OpenAIBackend:
 
     @classmethod
     def from_candidate(cls, candidate, suite) -> OpenAIBackend:
-        return cls(candidate)
+        names = candidate.names or (suite.spec.scoring.names if suite is not None else "exact")
+        return cls(candidate, names)
 
     def identity(self) -> dict:
         # Retries, timeouts and concurrency change when answers arrive, not what they say: left out.
-        return {"backend": "openai", "base_url": self.endpoint.base_url, "model": self.model,
-                "tool_mode": self.endpoint.tool_mode, "temperature": 0,
-                "max_new_tokens": self.generation.max_new_tokens, "stream": self.stream}
+        identity = {"backend": "openai", "base_url": self.endpoint.base_url, "model": self.model,
+                    "tool_mode": self.endpoint.tool_mode, "temperature": 0,
+                    "max_new_tokens": self.generation.max_new_tokens, "stream": self.stream}
+        if self.names != "exact":  # what the model is shown changes
+            identity["names"] = self.names
+        return identity
 
     def generate(self, prompts: Sequence[Prompt]) -> Iterator[Generation]:
         """Yields each generation as soon as it and all before it are done. A run-level error is raised in
@@ -126,9 +133,9 @@ class OpenAIBackend:
         if self.endpoint.tool_mode == "prompt":
             arguments["messages"] = text_chat(prompt.messages, prompt.tools)
         else:
-            arguments["messages"] = wire_messages(prompt.messages)
+            arguments["messages"] = wire_messages(prompt.messages, self.names)
             if prompt.tools:  # an empty `tools` list is rejected by some servers (OpenAI among them)
-                arguments["tools"] = [tool.to_json() for tool in prompt.tools]
+                arguments["tools"] = [tool.to_json() for tool in tools_as_offered(prompt.tools, self.names)]
         if self.stream:
             arguments |= {"stream": True, "stream_options": {"include_usage": True}}
         return arguments
@@ -219,15 +226,16 @@ def _read_api_key(variable: str | None) -> str | None:
     return key.strip()
 
 
-def wire_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]:
+def wire_messages(messages: Sequence[Mapping[str, Any]], names: str = "exact") -> list[dict[str, Any]]:
     """Messages as the chat-completions API wants them: call arguments as JSON strings, calls with ids and a
-    type, and each tool result linked to its call id. Example turns from strategies may omit all of these."""
+    type, function names as the API allows them (`names`), and each tool result linked to its call id.
+    Example turns from strategies may omit all of these."""
     out: list[dict[str, Any]] = []
     unanswered: list[str] = []
     for message in messages:
         message = dict(message)
         if message.get("role") == "assistant" and message.get("tool_calls"):
-            message["tool_calls"] = [_wire_call(call, f"call_{len(out)}_{i}")
+            message["tool_calls"] = [_wire_call(call, f"call_{len(out)}_{i}", names)
                                      for i, call in enumerate(message["tool_calls"])]
             unanswered = [call["id"] for call in message["tool_calls"]]
         elif message.get("role") == "tool" and not message.get("tool_call_id") and unanswered:
@@ -236,13 +244,13 @@ def wire_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict[str, Any]]
     return out
 
 
-def _wire_call(call: Mapping[str, Any], default_id: str) -> dict[str, Any]:
+def _wire_call(call: Mapping[str, Any], default_id: str, names: str) -> dict[str, Any]:
     function = call.get("function", call)  # `{"name", "arguments"}` entries are accepted too
     arguments = function.get("arguments", {})
     if not isinstance(arguments, str):
         arguments = json.dumps(arguments, ensure_ascii=False)
     return {"id": call.get("id") or default_id, "type": "function",
-            "function": {"name": function["name"], "arguments": arguments}}
+            "function": {"name": api_name(function["name"], names), "arguments": arguments}}
 
 
 def assistant_message(message: Any) -> dict[str, Any]:

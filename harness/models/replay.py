@@ -1,6 +1,8 @@
 """The `replay` backend: answers with outputs recorded earlier, to re-score published outputs or to test.
 
-Reads JSONL lines `{"case_id": ..., "output": ...}` (BFCL's `{"id": ..., "result": ...}` also works).
+Reads JSONL lines `{"case_id": ..., "output": ...}` with optional `latency_ms`, `ttft_ms`, `input_tokens`,
+`output_tokens`. BFCL's result lines also work: `{"id": ..., "result": ...}` with `latency` in seconds and
+`input_token_count` / `output_token_count`.
 """
 from __future__ import annotations
 
@@ -14,6 +16,9 @@ from harness.models.base import Generation, Prompt, register_backend
 
 MISSING_OUTPUT = "missing_output"
 _METRIC_FIELDS = ("latency_ms", "ttft_ms", "input_tokens", "output_tokens")
+#: BFCL's names for the same facts, and the factor to our units (its latency is in seconds).
+_BFCL_METRIC_FIELDS = {"latency": ("latency_ms", 1000.0), "input_token_count": ("input_tokens", 1),
+                       "output_token_count": ("output_tokens", 1)}
 
 
 class ReplayBackend:
@@ -29,11 +34,8 @@ class ReplayBackend:
                                         line=line, field="case_id")
             if "output" not in data and "result" not in data:
                 raise HarnessInputError("missing the recorded output", path=self.path, line=line, field="output")
-            for name in _METRIC_FIELDS:
-                value = data.get(name)
-                if value is not None and (isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0):
-                    raise HarnessInputError("must be a non-negative number", path=self.path, line=line, field=name)
-            self.recorded[case_id] = data
+            self.recorded[case_id] = {"output": data["output"] if "output" in data else data["result"],
+                                      **_recorded_metrics(data, self.path, line)}
 
     def identity(self) -> dict:
         return {"backend": "replay", "outputs_sha256": file_sha256(self.path)}
@@ -48,20 +50,31 @@ class ReplayBackend:
             if data is None:
                 yield Generation(error_type=MISSING_OUTPUT, error=f"no recorded output for case {prompt.case_id!r}")
                 continue
-            output = data["output"] if "output" in data else data["result"]
-            yield Generation(output=_as_parseable(output), **{name: data.get(name) for name in _METRIC_FIELDS})
+            yield Generation(**data)
 
 
 register_backend("replay")(ReplayBackend.from_candidate)
 
 
-def _as_parseable(output: Any) -> Any:
-    """BFCL stores decoded results as `[{name: {args}}]` (args sometimes a JSON string): make it a tool-calls message."""
-    if isinstance(output, list) and all(isinstance(item, dict) and len(item) == 1 for item in output):
-        return {
-            "role": "assistant",
-            "content": None,
-            "tool_calls": [{"type": "function", "function": {"name": name, "arguments": arguments}}
-                           for item in output for name, arguments in item.items()],
-        }
-    return output
+def _recorded_metrics(data: dict, path: Path, line: int) -> dict[str, Any]:
+    """Latency and tokens of one recorded line in our units; BFCL's spellings count when ours are absent."""
+    metrics: dict[str, Any] = {}
+    fields = [(name, name, 1) for name in _METRIC_FIELDS]
+    fields += [(theirs, ours, factor) for theirs, (ours, factor) in _BFCL_METRIC_FIELDS.items()]
+    for field, ours, factor in fields:
+        value = data.get(field)
+        if value is None or ours in metrics:
+            continue
+        if isinstance(value, list) and value and field in _BFCL_METRIC_FIELDS:
+            value = _summed(value)  # BFCL records one number per step of a multi-step answer
+        if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+            raise HarnessInputError("must be a non-negative number", path=path, line=line, field=field)
+        metrics[ours] = round(value * factor, 3) if factor != 1 else value
+    return metrics
+
+
+def _summed(values: list) -> Any:
+    flat = [item for value in values for item in (value if isinstance(value, list) else [value])]
+    if all(isinstance(item, (int, float)) and not isinstance(item, bool) for item in flat):
+        return sum(flat)
+    return values  # reported as not a number by the caller

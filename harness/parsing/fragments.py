@@ -10,7 +10,7 @@ from typing import Any
 
 from harness.cases import ToolCall
 from harness.parsing.errors import ParseError
-from harness.parsing.limits import MAX_DEPTH, PythonParseBudget
+from harness.parsing.limits import MAX_DEPTH, ParseContext
 from harness.parsing.literals import literal_value, parse_expression
 from harness.parsing.pythonic import calls_from_expression
 from harness.parsing.shapes import calls_from_value
@@ -41,7 +41,7 @@ class Syntax:
 ANY_SYNTAX = Syntax()
 
 
-def decode_fragment(fragment: str, budget: PythonParseBudget, *, expected: bool,
+def decode_fragment(fragment: str, context: ParseContext, *, expected: bool,
                     syntax: Syntax = ANY_SYNTAX, python_fallback: bool = True,
                     ) -> list[ToolCall] | None | Undecodable:
     """Calls in `fragment`; None if it decodes but holds none; UNDECODABLE if it does not decode.
@@ -56,11 +56,11 @@ def decode_fragment(fragment: str, budget: PythonParseBudget, *, expected: bool,
             return calls_from_value(decoded[0], expected=expected)
     if not python_fallback:
         return UNDECODABLE
-    node = parse_expression(fragment, budget)
+    node = parse_expression(fragment, context)
     if node is None:
         return UNDECODABLE
     if syntax.pythonic:
-        calls = calls_from_expression(node)
+        calls = calls_from_expression(node, context)
         if calls is not None:
             return calls
     if syntax.json:
@@ -68,7 +68,7 @@ def decode_fragment(fragment: str, budget: PythonParseBudget, *, expected: bool,
     return None
 
 
-def decode_prefix(text: str, start: int, budget: PythonParseBudget,
+def decode_prefix(text: str, start: int, context: ParseContext,
                   ) -> tuple[list[ToolCall] | None | Undecodable, int]:
     """Decode the call(s) written as one value that begins at `text[start]`; return them and the end.
 
@@ -81,16 +81,16 @@ def decode_prefix(text: str, start: int, budget: PythonParseBudget,
     end = _first_span_end(text, start)
     if end is None:
         return UNDECODABLE, start
-    return decode_fragment(text[start:end], budget, expected=True), end
+    return decode_fragment(text[start:end], context, expected=True), end
 
 
-def decode_value_prefix(text: str, start: int, budget: PythonParseBudget) -> tuple[Any, int]:
+def decode_value_prefix(text: str, start: int, context: ParseContext) -> tuple[Any, int]:
     """The JSON (or Python-literal) value that begins at `text[start]` and its end; UNDECODABLE if none."""
     decoded = _raw_decode(text, start)
     if decoded is not None:
         return decoded
     end = _first_span_end(text, start)
-    node = parse_expression(text[start:end], budget) if end is not None else None
+    node = parse_expression(text[start:end], context) if end is not None else None
     if node is None:
         return UNDECODABLE, start
     return literal_value(node), end

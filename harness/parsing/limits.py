@@ -36,17 +36,41 @@ def check_bracket_count(text: str) -> None:
         raise ParseError(f"output holds {count} brackets, over the limit of {MAX_BRACKETS}")
 
 
-class PythonParseBudget:
-    """What is left of MAX_PYTHON_PARSE_CHARS for one `parse_tool_calls` call.
+#: Largest integer an arithmetic result may have (bits): real arguments are far below; `9 ** 9 ** 9` is not.
+MAX_INTEGER_BITS = 4096
 
-    `ast.parse` is the one slow step; a budget (rather than a per-fragment cap) also bounds
+
+class ParseContext:
+    """One `parse_tool_calls` call's state: the rules for pythonic values and what is left of
+    MAX_PYTHON_PARSE_CHARS.
+
+    `mode` is the scoring mode: `bfcl` reads pythonic calls with BFCL's AST semantics (bare names are
+    strings, positional arguments are dropped, ...), `strict` accepts only what BFCL would read the same way.
+    `ast.parse` is the one slow step; a shared budget (rather than a per-fragment cap) also bounds
     outputs made of thousands of small fragments.
     """
 
-    def __init__(self, chars: int = MAX_PYTHON_PARSE_CHARS) -> None:
-        self.left = chars
+    def __init__(self, mode: str = "strict", chars: int = MAX_PYTHON_PARSE_CHARS) -> None:
+        if mode not in ("strict", "bfcl"):
+            raise ParseError(f"unknown parsing mode {mode!r}; use strict or bfcl")
+        self.mode = mode
+        self._left = [chars]  # shared with `with_mode` copies: one budget per output
+
+    @property
+    def bfcl(self) -> bool:
+        return self.mode == "bfcl"
+
+    @property
+    def left(self) -> int:
+        return self._left[0]
+
+    def with_mode(self, mode: str) -> "ParseContext":
+        """The same budget read under other rules (a decoder that `eval`s in BFCL reads literals strictly)."""
+        other = ParseContext(mode)
+        other._left = self._left
+        return other
 
     def spend(self, chars: int) -> None:
-        if chars > self.left:
+        if chars > self._left[0]:
             raise ParseError("output needs too much Python-literal parsing; is it a runaway generation?")
-        self.left -= chars
+        self._left[0] -= chars

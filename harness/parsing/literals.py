@@ -9,40 +9,43 @@ import warnings
 from typing import Any
 
 from harness.parsing.errors import ParseError
-from harness.parsing.limits import MAX_DEPTH, PythonParseBudget
+from harness.parsing.limits import MAX_DEPTH, ParseContext
 
 #: JSON spellings models mix into Python reprs; reading them costs nothing and loses no meaning.
 _JSON_NAMES = {"true": True, "false": False, "null": None}
 
 
-def parse_expression(text: str, budget: PythonParseBudget) -> ast.expr | None:
-    """The expression tree of `text`, or None when it is not one Python expression."""
-    tree = _parse(text, "eval", budget)
+def parse_expression(text: str, context: ParseContext, *, strip: bool = True) -> ast.expr | None:
+    """The expression tree of `text`, or None when it is not one Python expression.
+
+    `strip=False` parses the text as it is, as BFCL does: leading spaces are then an indentation error.
+    """
+    tree = _parse(text, "eval", context, strip)
     return tree.body if isinstance(tree, ast.Expression) else None
 
 
-def parse_expression_lines(text: str, budget: PythonParseBudget) -> list[ast.expr] | None:
+def parse_expression_lines(text: str, context: ParseContext) -> list[ast.expr] | None:
     """The expressions of `text` written one per line (or `;`-separated), or None when it is
     not only that (an assignment, an import, a syntax error, ...)."""
-    tree = _parse(text, "exec", budget)
+    tree = _parse(text, "exec", context, True)
     if not isinstance(tree, ast.Module) or not all(isinstance(stmt, ast.Expr) for stmt in tree.body):
         return None
     return [stmt.value for stmt in tree.body]
 
 
-def _parse(text: str, mode: str, budget: PythonParseBudget) -> ast.AST | None:
+def _parse(text: str, mode: str, context: ParseContext, strip: bool) -> ast.AST | None:
     """`ast.parse`, None on a syntax error.
 
     Hostile input can make the parser give up with RecursionError or MemoryError (deep unary
     chains, long attribute chains); that is a bound exceeded, so it becomes ParseError.
     """
-    budget.spend(len(text))
+    context.spend(len(text))
     try:
         # Odd model text makes the compiler warn (`1f`: invalid decimal literal); that is
         # noise for us, and under `-W error` it would surface as an exception of its own.
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return ast.parse(text.strip(), mode=mode)
+            return ast.parse(text.strip() if strip else text, mode=mode)
     except (SyntaxError, ValueError, OverflowError):
         return None
     except (RecursionError, MemoryError) as exc:
@@ -66,7 +69,7 @@ def literal_value(node: ast.AST, depth: int = 1) -> Any:
         return _dict_value(node, depth)
     if isinstance(node, ast.Name) and node.id in _JSON_NAMES:
         return _JSON_NAMES[node.id]
-    raise ParseError(f"non-literal value in call: {_describe(node)}")
+    raise ParseError(f"non-literal value in call: {describe(node)}")
 
 
 def _constant(value: Any) -> Any:
@@ -80,7 +83,7 @@ def _signed_number(node: ast.UnaryOp) -> int | float:
     if (isinstance(operand, ast.Constant) and isinstance(operand.value, (int, float))
             and not isinstance(operand.value, bool)):
         return -operand.value if isinstance(node.op, ast.USub) else operand.value
-    raise ParseError(f"non-literal value in call: {_describe(node)}")
+    raise ParseError(f"non-literal value in call: {describe(node)}")
 
 
 def _dict_value(node: ast.Dict, depth: int) -> dict[str, Any]:
@@ -93,7 +96,7 @@ def _dict_value(node: ast.Dict, depth: int) -> dict[str, Any]:
     return result
 
 
-def _describe(node: ast.AST) -> str:
+def describe(node: ast.AST) -> str:
     """A short, safe description for error messages (never the whole hostile text)."""
     try:
         text = ast.unparse(node)

@@ -118,12 +118,17 @@ def _decode_argument_string(text: str) -> Any:
     check_length(text, "arguments string")
     if not text.strip():
         return {}
+    return json_text(text, "arguments string")
+
+
+def json_text(text: str, what: str = "text") -> Any:
+    """`json.loads(text)`; bad JSON and nesting past what the parser can follow are a ParseError."""
     try:
         return json.loads(text)
     except RecursionError:
-        raise ParseError(f"arguments nested deeper than {MAX_DEPTH} levels") from None
+        raise ParseError(f"{what} nested deeper than {MAX_DEPTH} levels") from None
     except ValueError as exc:
-        raise ParseError(f"arguments string is not valid JSON: {exc}") from None
+        raise ParseError(f"{what} is not valid JSON: {exc}") from None
 
 
 def _short(value: Any) -> str:

@@ -10,7 +10,7 @@ from collections.abc import Iterator
 from harness.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.fragments import UNDECODABLE, Undecodable, decode_fragment, decode_prefix
-from harness.parsing.limits import PythonParseBudget, check_call_count
+from harness.parsing.limits import ParseContext, check_call_count
 from harness.parsing.markup import split_fences
 
 HERMES_OPEN, HERMES_CLOSE = "<tool_call>", "</tool_call>"
@@ -19,11 +19,11 @@ _END_OF_MESSAGE = ("<|eom_id|>", "<|eot_id|>")
 _CALL_SEPARATORS = re.compile(r"[\s;]*")
 
 
-def parse_hermes(text: str, budget: PythonParseBudget) -> list[ToolCall]:
+def parse_hermes(text: str, context: ParseContext) -> list[ToolCall]:
     """Calls in every `<tool_call>` block, in order."""
     calls: list[ToolCall] = []
     for body, closed in _hermes_bodies(text):
-        calls.extend(_hermes_body_calls(body, closed, budget))
+        calls.extend(_hermes_body_calls(body, closed, context))
         check_call_count(len(calls))
     return calls
 
@@ -47,15 +47,15 @@ def _hermes_bodies(text: str) -> Iterator[tuple[str, bool]]:
         position = following
 
 
-def _hermes_body_calls(body: str, closed: bool, budget: PythonParseBudget) -> list[ToolCall]:
+def _hermes_body_calls(body: str, closed: bool, context: ParseContext) -> list[ToolCall]:
     """A closed body must be exactly a call (JSON, Python dict or pythonic); an unclosed one is
     accepted when a complete call starts it (generation often stops right before the end tag)."""
     stripped = _unfence(body.strip())
     if not stripped:
         raise ParseError("empty <tool_call> block")
-    decoded: list[ToolCall] | None | Undecodable = decode_fragment(stripped, budget, expected=True)
+    decoded: list[ToolCall] | None | Undecodable = decode_fragment(stripped, context, expected=True)
     if decoded is UNDECODABLE and not closed:
-        decoded, _ = decode_prefix(stripped, 0, budget)
+        decoded, _ = decode_prefix(stripped, 0, context)
     if decoded is UNDECODABLE:
         state = "is not valid JSON" if closed else "is unterminated"
         raise ParseError(f"<tool_call> block {state}: {stripped[:60]!r}")
@@ -71,11 +71,11 @@ def _unfence(body: str) -> str:
     return split_fences(body)[1].strip()
 
 
-def parse_python_tag(text: str, budget: PythonParseBudget) -> list[ToolCall]:
+def parse_python_tag(text: str, context: ParseContext) -> list[ToolCall]:
     """Calls after each `<|python_tag|>`: JSON objects separated by `;`, or a pythonic call."""
     calls: list[ToolCall] = []
     for chunk in text.split(PYTHON_TAG)[1:]:
-        calls.extend(_python_tag_calls(_before_end_of_message(chunk).strip(), budget))
+        calls.extend(_python_tag_calls(_before_end_of_message(chunk).strip(), context))
         check_call_count(len(calls))
     return calls
 
@@ -85,18 +85,18 @@ def _before_end_of_message(chunk: str) -> str:
     return chunk[:min(ends)] if ends else chunk
 
 
-def _python_tag_calls(body: str, budget: PythonParseBudget) -> list[ToolCall]:
+def _python_tag_calls(body: str, context: ParseContext) -> list[ToolCall]:
     if not body:
         raise ParseError("empty <|python_tag|> call")
     if body[0] not in "[{":  # Llama built-in tools: `brave_search.call(query="...")`
-        decoded = decode_fragment(body, budget, expected=True)
+        decoded = decode_fragment(body, context, expected=True)
         if decoded is UNDECODABLE or decoded is None:
             raise ParseError(f"<|python_tag|> is not followed by a call: {body[:60]!r}")
         return decoded
     calls: list[ToolCall] = []
     position = 0
     while position < len(body):
-        decoded, end = decode_prefix(body, position, budget)
+        decoded, end = decode_prefix(body, position, context)
         if decoded is UNDECODABLE or decoded is None:
             raise ParseError(f"malformed call after <|python_tag|>: {body[position:position + 60]!r}")
         calls.extend(decoded)

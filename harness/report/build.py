@@ -12,6 +12,7 @@ import pandas as pd
 
 from harness.errors import HarnessInputError
 from harness.frame import load_results
+from harness.report.bfcl_board import bfcl_board, bfcl_notes
 from harness.report.decision import Decision, decide
 from harness.report.leaderboard import (common_errors, detectable_difference, leaderboard, loss_curve_sample,
                                         loss_curves, per_category, stage_funnel, training_runs)
@@ -36,6 +37,8 @@ class Report:
     loss_curve_sample: pd.DataFrame
     cost_accuracy: pd.DataFrame          # priced candidates with `on_front` (the Pareto front)
     detectable: dict
+    bfcl: pd.DataFrame                   # BFCL's leaderboard layout; empty unless the suite came from BFCL
+    bfcl_notes: tuple[str, ...] = ()
 
 
 def read_results(paths: Sequence[str | Path]) -> ResultsFile:
@@ -82,12 +85,14 @@ def build_report(frame: pd.DataFrame, sources: Sequence[str] = (), alpha: float 
     board = leaderboard(frame, alpha=alpha, seed=seed)
     order = board["candidate"].tolist()
     curves = loss_curves(frame)
+    candidates = [(candidate["name"], candidate["aggregates"]) for candidate in frame.attrs.get("candidates", [])]
     return Report(
         suite=dict(frame.attrs.get("suite") or {}), sources=tuple(str(s) for s in sources),
         decision=decide(frame, board, alpha=alpha, seed=seed), leaderboard=board,
         per_category=per_category(frame, order), funnel=stage_funnel(frame, order), errors=common_errors(frame, order=order),
         training=training_runs(frame), loss_curves=curves, loss_curve_sample=loss_curve_sample(curves),
-        cost_accuracy=priced(board), detectable=detectable_difference(frame, alpha=alpha))
+        cost_accuracy=priced(board), detectable=detectable_difference(frame, alpha=alpha),
+        bfcl=bfcl_board(candidates), bfcl_notes=tuple(bfcl_notes(candidates)))
 
 
 def load_report(paths: Sequence[str | Path], alpha: float = 0.05, seed: int = 0) -> Report:

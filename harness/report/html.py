@@ -53,6 +53,9 @@ def render_html(report: Report) -> str:
             _section("Stage funnel", _table(tables.funnel_table(report.funnel), "funnel"), tables.FUNNEL_NOTE),
             _section("Most common errors", _table(tables.errors_table(report.errors), "errors")
                      if not report.errors.empty else "<p>No candidate failed a case.</p>")]
+    if not report.bfcl.empty:
+        body.append(_section("BFCL leaderboard (%)", _table(tables.bfcl_table(report.bfcl), "bfcl"),
+                             *report.bfcl_notes))
     if not report.training.empty:
         body.append(_training(report))
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"

@@ -17,6 +17,8 @@ def render_markdown(report: Report) -> str:
                 _section("Stage funnel", tables.funnel_table(report.funnel), tables.FUNNEL_NOTE),
                 _section("Most common errors", tables.errors_table(report.errors),
                          empty="No candidate failed a case.")]
+    if not report.bfcl.empty:
+        sections.append(_section("BFCL leaderboard (%)", tables.bfcl_table(report.bfcl), *report.bfcl_notes))
     if not report.training.empty:
         sections.append(_training(report))
     return "\n\n".join(sections) + "\n"

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from harness.report.bfcl_board import bfcl_board, bfcl_notes
 from harness.results import ResultsFile
 
 #: Cost column: USD per 1,000 calls (tokens x list price, or device time x device-hour price).
@@ -67,36 +68,19 @@ COST_NOTE = ("Cost: USD per 1,000 calls, from tokens x the model's list price (h
              "device-hour price (local); example prices, override them in the suite's `prices:`.")
 
 
-def bfcl_frame(results: ResultsFile) -> pd.DataFrame:
-    """BFCL-style AST accuracy per candidate (only candidates scored on BFCL-derived cases), in %."""
-    rows = []
-    for candidate in results.candidates:
-        bfcl = candidate.aggregates.get("bfcl")
-        if not bfcl:
-            continue
-        row = {"candidate": candidate.name}
-        for title, key in (("non-live AST", "non_live_ast"), ("live AST", "live_ast"), ("irrelevance", "irrelevance")):
-            row[title] = _percent(bfcl.get(key))
-        for category, scores in bfcl["per_category"].items():
-            row[category] = _percent(scores["accuracy"])
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def bfcl_markdown(results: ResultsFile) -> str:
-    """The BFCL-style table and the list of flagged ground-truth defects; empty for non-BFCL suites."""
-    frame = bfcl_frame(results)
-    if frame.empty:
+    """The BFCL leaderboard table (that release's columns) and its notes; empty for non-BFCL suites."""
+    candidates = [(candidate.name, candidate.aggregates) for candidate in results.candidates]
+    board = bfcl_board(candidates)
+    if board.empty:
         return ""
-    text = ("\nBFCL-style AST accuracy (non-live = mean of the four categories, live = weighted by entries, "
-            "irrelevance = mean of the two):\n\n" + frame.to_markdown(index=False, missingval="–") + "\n")
-    flagged = {case_id: item["defect"] for candidate in results.candidates
-               for case_id, item in (candidate.aggregates.get("bfcl") or {}).get("flagged_ground_truth_defects", {}).items()}
-    if flagged:
-        text += (f"\n{len(flagged)} cases have known defective ground truth (no answer can pass; counted as BFCL "
-                 "counts them): " + "; ".join(f"{case_id} ({reason})" for case_id, reason in sorted(flagged.items()))
-                 + "\n")
-    return text
+    shown = board.copy()
+    for column in shown.columns:
+        if column not in ("candidate", "release", "latency mean s"):
+            shown[column] = shown[column].map(_percent)
+    shown["latency mean s"] = shown["latency mean s"].map(lambda value: None if value is None else round(value, 2))
+    text = "\nBFCL leaderboard (rates in %):\n\n" + shown.to_markdown(index=False, missingval="–") + "\n"
+    return text + "".join(f"\n{note}\n" for note in bfcl_notes(candidates))
 
 
 def _percent(value):

@@ -121,3 +121,14 @@ FUNNEL_NOTE = "Each stage is the share of all cases that pass it: parsed -> sche
 
 def _missing(value) -> bool:
     return value is None or (isinstance(value, float) and math.isnan(value)) or value is pd.NA
+
+
+def bfcl_table(board: pd.DataFrame) -> pd.DataFrame:
+    """BFCL's leaderboard layout as text: rates in %, mean latency in seconds."""
+    shown = board.copy()
+    for column in shown.columns:
+        if column == "latency mean s":
+            shown[column] = shown[column].map(lambda value: number(value, 2))
+        elif column not in ("candidate", "release"):
+            shown[column] = shown[column].map(percent)
+    return shown

@@ -75,6 +75,7 @@ def report_json(report: Report) -> dict:
         "errors": _records(report.errors),
         "training": _records(report.training),
         "loss_curves": _records(report.loss_curves),
+        "bfcl": _records(report.bfcl),
     }
 
 
@@ -82,6 +83,8 @@ def _csv_files(report: Report) -> dict[str, str]:
     tables = {"leaderboard.csv": report.leaderboard, "per_category.csv": report.per_category,
               "funnel.csv": report.funnel,
               "errors.csv": report.errors.assign(examples=report.errors["examples"].map(" ".join))}
+    if not report.bfcl.empty:
+        tables["bfcl.csv"] = report.bfcl
     if not report.training.empty:
         tables["training.csv"] = report.training
         tables["loss_curves.csv"] = report.loss_curves

@@ -12,7 +12,7 @@ from typing import Sequence
 
 from harness.cases import Case, ExpectedCall, Tool, ToolCall
 from harness.scoring.call_matching import greedy_matching, maximum_matching
-from harness.scoring.value_match import UNTYPED, argument_rules, check_argument
+from harness.scoring.value_match import argument_rules, check_argument
 
 SCORING_MODES = ("strict", "bfcl")
 
@@ -87,24 +87,24 @@ _CALL_PASSED = CallVerdict(True, None, "")
 def check_call(call: ToolCall, expected: ExpectedCall, tool: Tool | None, mode: str = "strict") -> CallVerdict:
     """Judge one call: name, required arguments, each argument (known, typed, acceptable), omissions.
 
-    Checks run in BFCL's order, so the first failure reported is the one BFCL would report. Without a tool
-    (the expected function is not offered), `strict` fails the call as a wrong name, while `bfcl` (where
-    BFCL itself would crash) judges the arguments against the expected call alone, untyped.
+    Checks run in BFCL's order, so the first failure reported is the one BFCL would report. An expected call
+    whose function the case does not offer (a ground-truth defect) can never pass: BFCL compares a simple
+    entry's call with the entry's own function and crashes looking the function up in the other categories.
     """
     require_scoring_mode(mode)
     if call.name != expected.name:
         return CallVerdict(False, ErrorType.WRONG_NAME, f"called {call.name!r}, expected {expected.name!r}")
-    if tool is None and mode == "strict":
+    if tool is None:
         return CallVerdict(False, ErrorType.WRONG_NAME, f"{call.name!r} is not one of the case's tools")
-    rules = argument_rules(tool) if tool is not None else {}
-    for required in (tool.required if tool is not None else ()):
+    rules = argument_rules(tool)
+    for required in tool.required:
         if required not in call.arguments:
             return CallVerdict(False, ErrorType.MISSING_REQUIRED, f"required argument {required!r} is missing")
     for argument, value in call.arguments.items():
-        if argument not in expected.arguments or (tool is not None and argument not in rules):
-            where = "the expected call" if tool is None or argument in rules else "the schema"
+        if argument not in expected.arguments or argument not in rules:
+            where = "the expected call" if argument in rules else "the schema"
             return CallVerdict(False, ErrorType.UNEXPECTED_ARG, f"argument {argument!r} is not in {where}")
-        issue = check_argument(argument, value, rules.get(argument, UNTYPED), expected.arguments[argument],
+        issue = check_argument(argument, value, rules[argument], expected.arguments[argument],
                                strict=mode == "strict")
         if issue is not None:
             kind = ErrorType.TYPE_ERROR if issue.kind == "type" else ErrorType.VALUE_ERROR

@@ -200,7 +200,7 @@ def _sharegpt_message(role: str, value: str, where: Location, field: str) -> dic
     if role != "assistant" or "<tool_call>" not in value:
         return {"role": role, "content": value.strip() if role == "assistant" else value}
     try:
-        calls = parse_tool_calls(value, format="hermes")
+        calls = parse_tool_calls(value, decoder="hermes")
     except ParseError as exc:
         raise where.error(field, f"unreadable <tool_call>: {exc}") from None
     text = _TOOL_CALL_BLOCK.sub("", value).strip()

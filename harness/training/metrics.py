@@ -15,7 +15,7 @@ from harness.training.data import TrainingExample
 
 def expected_case(example: TrainingExample, index: int = 0) -> Case:
     """The example as a test case: its reference answer's calls, each argument accepting exactly its value."""
-    calls = parse_tool_calls(example.answer, format="hermes")
+    calls = parse_tool_calls(example.answer, decoder="hermes")
     expected = tuple(ExpectedCall(call.name, {name: (value,) for name, value in call.arguments.items()})
                      for call in calls)
     return Case(id=f"train-{index}", category="simple" if expected else "irrelevance",

@@ -31,5 +31,6 @@ def test_unpassable_answer_keys_are_flagged_with_a_reason(arguments, reason):
     assert reason in ground_truth_defect([ExpectedCall("book", arguments)], [TOOL])
 
 
-def test_calls_to_functions_not_offered_are_left_to_the_scorer():
-    assert ground_truth_defect([ExpectedCall("other", {"x": []})], [TOOL]) is None
+def test_an_answer_calling_a_function_the_entry_does_not_offer_is_flagged():
+    """BFCL v3's simple_363 answers `find_closest` for the offered `restaurant.find_closest`: nothing can pass."""
+    assert "does not offer" in ground_truth_defect([ExpectedCall("other", {"x": [1]})], [TOOL])

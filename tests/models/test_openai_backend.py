@@ -228,3 +228,28 @@ def test_example_turns_are_sent_in_the_wire_shape():
     call = messages[1]["tool_calls"][0]
     assert call["type"] == "function" and call["function"] == {"name": "get_weather", "arguments": '{"city": "Rome"}'}
     assert messages[2]["tool_call_id"] == call["id"]
+
+
+def test_an_api_that_forbids_dots_gets_underscored_names_and_the_answer_scores(server):
+    """`names: underscore_to_dot`: tools (and example calls) go out as `math_factorial`, and the candidate's
+    answer in those names passes the case of `math.factorial`."""
+    from harness.models.base import Generation
+    from harness.runner import score_case
+    from harness.scoring.names import case_as_offered
+    from harness.spec import ScoringSpec
+    from tests.scoring.test_names import FACTORIAL, _case
+
+    case = _case([FACTORIAL], [{"math.factorial": {"number": [5]}}])
+    server.responder = lambda body: tool_calls_reply(("math_factorial", {"number": 5}))
+    history = ({"role": "user", "content": "3!"},
+               {"role": "assistant", "tool_calls": [{"function": {"name": "math.factorial", "arguments": {"number": 3}}}]},
+               {"role": "tool", "content": "6"}, {"role": "user", "content": "5!"})
+    backend = OpenAIBackend(_candidate(server.url), names="underscore_to_dot")
+    (generation,) = backend.generate([Prompt(case_id="c", messages=history, tools=case.tools)])
+    (request,) = server.received
+    assert [tool["function"]["name"] for tool in request.body["tools"]] == ["math_factorial"]
+    assert request.body["messages"][1]["tool_calls"][0]["function"]["name"] == "math_factorial"
+    assert backend.identity()["names"] == "underscore_to_dot"
+    scoring = ScoringSpec(names="underscore_to_dot")
+    assert score_case(case, Generation(output=generation.output), "c", scoring).passed
+    assert case_as_offered(case, "underscore_to_dot").tools[0].name == "math_factorial"

@@ -41,7 +41,7 @@ from harness.parsing import ParseError, parse_tool_calls
 ])
 def test_hermes_calls(output, expected):
     assert parse_tool_calls(output) == expected
-    assert parse_tool_calls(output, format="hermes") == expected
+    assert parse_tool_calls(output, decoder="hermes") == expected
 
 
 @pytest.mark.parametrize("output", [

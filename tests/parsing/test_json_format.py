@@ -31,7 +31,7 @@ from harness.parsing import ParseError, parse_tool_calls
 ])
 def test_json_calls(output, expected):
     assert parse_tool_calls(output) == expected
-    assert parse_tool_calls(output, format="json") == expected
+    assert parse_tool_calls(output, decoder="json") == expected
 
 
 @pytest.mark.parametrize("output", [

@@ -21,7 +21,7 @@ from harness.parsing import ParseError, parse_tool_calls
 ])
 def test_mistral_calls(output, expected):
     assert parse_tool_calls(output) == expected
-    assert parse_tool_calls(output, format="mistral") == expected
+    assert parse_tool_calls(output, decoder="mistral") == expected
 
 
 @pytest.mark.parametrize("output", [

@@ -28,7 +28,7 @@ def _message(*calls, content=None) -> dict:
 ])
 def test_message_calls(message, expected):
     assert parse_tool_calls(message) == expected
-    assert parse_tool_calls(message, format="openai") == expected
+    assert parse_tool_calls(message, decoder="openai") == expected
 
 
 @pytest.mark.parametrize("message", [

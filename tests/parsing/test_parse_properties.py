@@ -7,7 +7,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from harness.cases import ToolCall
-from harness.parsing import FORMATS, ParseError, parse_tool_calls
+from harness.parsing import ParseError, decoder_names, parse_tool_calls
 
 FRAGMENTS = [
     "<tool_call>", "</tool_call>", "{", "}", "[", "]", "(", ")", "[TOOL_CALLS]", "[ARGS]", "[CALL_ID]",
@@ -25,9 +25,9 @@ json_values = st.recursive(
 )
 
 
-def _returns_calls_or_parse_error(output, format: str = "auto") -> None:
+def _returns_calls_or_parse_error(output, decoder: str = "auto", mode: str = "strict") -> None:
     try:
-        calls = parse_tool_calls(output, format=format)
+        calls = parse_tool_calls(output, decoder=decoder, mode=mode)
     except ParseError:
         return
     assert isinstance(calls, list)
@@ -40,9 +40,9 @@ SETTINGS = settings(max_examples=300, deadline=None, suppress_health_check=[Heal
 
 
 @SETTINGS
-@given(st.text(max_size=300), st.sampled_from(FORMATS))
-def test_random_text(text, format):
-    _returns_calls_or_parse_error(text, format)
+@given(st.text(max_size=300), st.sampled_from(decoder_names()), st.sampled_from(["strict", "bfcl"]))
+def test_random_text(text, decoder, mode):
+    _returns_calls_or_parse_error(text, decoder, mode)
 
 
 @SETTINGS
@@ -53,9 +53,10 @@ def test_random_json(value, prefix):
 
 
 @SETTINGS
-@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=40), st.sampled_from(FORMATS))
-def test_hostile_fragments(fragments, format):
-    _returns_calls_or_parse_error("".join(fragments), format)
+@given(st.lists(st.sampled_from(FRAGMENTS) | st.text(max_size=5), max_size=40), st.sampled_from(decoder_names()),
+       st.sampled_from(["strict", "bfcl"]))
+def test_hostile_fragments(fragments, decoder, mode):
+    _returns_calls_or_parse_error("".join(fragments), decoder, mode)
 
 
 small_json_values = st.recursive(

@@ -21,7 +21,7 @@ from harness.parsing import ParseError, parse_tool_calls
 ])
 def test_python_tag_calls(output, expected):
     assert parse_tool_calls(output) == expected
-    assert parse_tool_calls(output, format="python_tag") == expected
+    assert parse_tool_calls(output, decoder="python_tag") == expected
 
 
 @pytest.mark.parametrize("output", [

@@ -13,6 +13,7 @@ import pytest
 
 from harness.bfcl import BfclWheelError, bfcl_case, bfcl_wheel_path, read_bfcl_jsonl
 from harness.cases import Case, ToolCall
+from harness.errors import HarnessInputError
 from harness.scoring.tool_call_accuracy import check_case
 from harness.scoring.value_match import bfcl_type_name
 from tests.bfcl_reference import (GROUND_TRUTH_DEFECTS, BfclReference, bfcl_reference, ground_truth_output,
@@ -224,6 +225,7 @@ _ANY = [_function("g", {"a": {"type": "any"}}, ["a"])]
 _LIST_OF_DICTS = [_function("g", {"a": {"type": "array", "items": {"type": "dict"}}})]
 _INT_LIST = [_function("g", {"a": {"type": "array", "items": {"type": "integer"}}})]
 _FLOAT_LIST = [_function("g", {"a": {"type": "array", "items": {"type": "float"}}})]
+QUESTION = [[{"role": "user", "content": "q"}]]
 QUIRKS = {
     # label: (category, functions, ground truth, decoded output)
     "greedy_parallel_matching": ("parallel", _INT_X, [{"f": {"x": [1, 2]}}, {"f": {"x": [1]}}],
@@ -258,8 +260,8 @@ QUIRKS = {
 @pytest.mark.parametrize("label", sorted(QUIRKS))
 def test_bfcl_quirks_agree_with_bfcl(label: str) -> None:
     category, functions, ground_truth, decoded = QUIRKS[label]
-    case = bfcl_case({"id": label, "question": [], "function": functions}, {"id": label, "ground_truth": ground_truth},
-                     category)
+    case = bfcl_case({"id": label, "question": QUESTION, "function": functions},
+                     {"id": label, "ground_truth": ground_truth}, category)
     ours = check_case(case, [ToolCall(n, a) for call in decoded for n, a in call.items()], "bfcl").passed
     try:
         theirs = bfcl_reference().verdict(copy.deepcopy(functions), decoded, ground_truth, category)["valid"]
@@ -277,8 +279,8 @@ def test_bfcl_case_conversion():
              "function": [_function("f", {"x": {"type": "float"}}, ["x"])]}
     answer = {"id": "live_multiple_1-0-1", "ground_truth": [{"f": {"x": [1.5, ""]}}]}
     case = bfcl_case(entry, answer, "live_multiple")
-    assert (case.id, case.category) == ("live_multiple_1-0-1", "multiple")
-    assert case.meta == {"bfcl_category": "live_multiple"}
+    assert (case.id, case.category) == ("live_multiple_1-0-1", "live_multiple")
+    assert case.meta == {"bfcl_category": "live_multiple", "bfcl_release": "v4"}
     assert [m["content"] for m in case.messages] == ["s", "u", "again"]
     assert case.tools[0].properties["x"] == {"type": "number", "x-bfcl-type": "float"}
     assert case.expected[0].arguments == {"x": (1.5, "")}
@@ -286,14 +288,21 @@ def test_bfcl_case_conversion():
     assert (irrelevant.category, irrelevant.expected) == ("irrelevance", ())
 
 
-@pytest.mark.parametrize("category, answer, message", [
-    ("multi_turn_base", None, "BFCL category 'multi_turn_base' is not supported"),
-    ("simple_python", None, "needs its possible answer"),
-    ("simple_python", {"id": "other", "ground_truth": []}, "paired with the answer for 'other'"),
+@pytest.mark.parametrize("category, answer, question, message, field", [
+    ("multi_turn_base", None, QUESTION, "has no importable category 'multi_turn_base'", "category"),
+    ("simple", None, QUESTION, "has no importable category 'simple'", "category"),
+    ("simple_python", None, QUESTION, "has no possible answer", "ground_truth"),
+    ("simple_python", {"id": "other", "ground_truth": []}, QUESTION, "answer for 'other' paired with", "id"),
+    ("simple_python", {"id": "simple_python_0", "ground_truth": "f(x=1)"}, QUESTION, "must be a list", "ground_truth"),
+    ("simple_python", {"id": "simple_python_0", "ground_truth": [{"f": {"x": 1}}]}, QUESTION,
+     "acceptable values must be a list", "ground_truth[0].f.x"),
+    ("irrelevance", None, [], "non-empty list of turns", "question"),
+    ("irrelevance", None, [[{"content": "no role"}]], "needs a role", "question[0][0].role"),
 ])
-def test_bfcl_case_rejects_what_it_cannot_convert(category, answer, message):
-    with pytest.raises(ValueError, match=message):
-        bfcl_case({"id": "simple_python_0", "question": [], "function": []}, answer, category)
+def test_bfcl_case_rejects_what_it_cannot_convert(category, answer, question, message, field):
+    with pytest.raises(HarnessInputError, match=message) as info:
+        bfcl_case({"id": "simple_python_0", "question": question, "function": []}, answer, category)
+    assert info.value.field == field
 
 
 def test_bfcl_wheel_is_taken_from_the_cache_without_downloading(tmp_path, monkeypatch):
