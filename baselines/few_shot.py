@@ -7,15 +7,15 @@ from __future__ import annotations
 import random
 from typing import TYPE_CHECKING, Any, Mapping, Sequence
 
-from harness.cases import Case
-from harness.example_bank import Example, last_user_text, request_key, suite_example_bank
-from harness.models.base import Prompt
-from harness.retrieval import make_retriever, prepare_queries
-from harness.strategies import register_strategy
+from harness.suite.cases import Case
+from harness.suite.example_bank import Example, last_user_text, request_key, suite_example_bank
+from harness.backends.base import Prompt
+from baselines.retrieval import make_retriever, prepare_queries
+from harness.run.strategy import register_strategy
 
 if TYPE_CHECKING:
-    from harness.spec import CandidateSpec
-    from harness.suite import Suite
+    from harness.suite.spec import CandidateSpec
+    from harness.suite.load import Suite
 
 
 class ExamplePool:

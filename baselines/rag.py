@@ -7,15 +7,15 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from baselines.few_shot import ExamplePool, prompt_messages, suite_requests
-from harness.cases import Case, Tool
-from harness.example_bank import candidate_location, last_user_text, suite_example_bank, suite_field_error
-from harness.models.base import Prompt
-from harness.retrieval import Retriever, make_retriever, prepare_queries, tool_search_text
-from harness.strategies import register_strategy
+from harness.suite.cases import Case, Tool
+from harness.suite.example_bank import candidate_location, last_user_text, suite_example_bank, suite_field_error
+from harness.backends.base import Prompt
+from baselines.retrieval import Retriever, make_retriever, prepare_queries, tool_search_text
+from harness.run.strategy import register_strategy
 
 if TYPE_CHECKING:
-    from harness.spec import CandidateSpec
-    from harness.suite import Suite
+    from harness.suite.spec import CandidateSpec
+    from harness.suite.load import Suite
 
 
 @register_strategy("rag")

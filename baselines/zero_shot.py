@@ -4,9 +4,9 @@ The reference point every other strategy and every fine-tune is compared against
 """
 from __future__ import annotations
 
-from harness.cases import Case
-from harness.models.base import Prompt
-from harness.strategies import register_strategy
+from harness.suite.cases import Case
+from harness.backends.base import Prompt
+from harness.run.strategy import register_strategy
 
 
 @register_strategy("zero_shot")

@@ -10,7 +10,7 @@ __all__ = ["__version__", "load_results"]
 def __getattr__(name: str):
     # Lazy: `load_results` needs pandas (~0.5 s to import), which the CLI's quick commands never touch.
     if name == "load_results":
-        from harness.frame import load_results
+        from harness.results.frame import load_results
 
         return load_results
     raise AttributeError(f"module 'harness' has no attribute {name!r}")

@@ -139,7 +139,7 @@ def _add_gate_commands(commands) -> None:
 
 
 def _add_import_commands(commands) -> None:
-    from harness.bfcl.releases import RELEASES, V4
+    from harness.integrations.bfcl.releases import RELEASES, V4
 
     importer = commands.add_parser("import", help="build a suite from an external benchmark (bfcl)",
                                    description="Build a harness suite from an external benchmark's data.",
@@ -173,7 +173,7 @@ def _add_quiet(parser: argparse.ArgumentParser) -> None:
 def cmd_validate(args: argparse.Namespace) -> int:
     from collections import Counter
 
-    from harness.suite import load_suite
+    from harness.suite.load import load_suite
 
     suite = load_suite(args.suite)
     per_category = Counter(case.category for case in suite.cases)
@@ -184,7 +184,7 @@ def cmd_validate(args: argparse.Namespace) -> int:
 
 
 def cmd_run(args: argparse.Namespace) -> int:
-    from harness.suite import load_suite
+    from harness.suite.load import load_suite
 
     suite = load_suite(args.suite)
     candidates = [suite.candidate(name) for name in args.candidates] if args.candidates else None
@@ -196,8 +196,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from harness.parsing import decoder_named
-    from harness.spec import CandidateSpec
-    from harness.suite import load_suite
+    from harness.suite.spec import CandidateSpec
+    from harness.suite.load import load_suite
 
     suite = load_suite(args.suite)
     if args.decoder is not None:
@@ -216,7 +216,7 @@ def cmd_score(args: argparse.Namespace) -> int:
 
 def _score_bfcl_results(suite, args: argparse.Namespace) -> int:
     """A BFCL result folder: every model in it, each read the way BFCL's handler for it reads it."""
-    from harness.bfcl.results import replay_candidates
+    from harness.integrations.bfcl.results import replay_candidates
 
     if args.name:
         raise HarnessInputError("--name names one outputs file; a result folder's models keep their own names",
@@ -239,7 +239,7 @@ def cmd_decoders(args: argparse.Namespace) -> int:
 
 def cmd_show(args: argparse.Namespace) -> int:
     from harness.report.summary_table import summary_markdown
-    from harness.results import ResultsFile
+    from harness.results.file import ResultsFile
 
     print(summary_markdown(ResultsFile.read(args.results)))
     return 0
@@ -258,7 +258,7 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
-    from harness.gate import parse_tolerance, run_gate
+    from harness.gate.gate import parse_tolerance, run_gate
 
     tolerances = dict(parse_tolerance(text) for text in args.tolerance)
     report = run_gate(args.reference, args.results, tolerances=tolerances, alpha=args.alpha)
@@ -267,9 +267,9 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from harness.frame import CASE_METRICS
-    from harness.gate import changes_table, compare_runs
-    from harness.results import ResultsFile
+    from harness.results.frame import CASE_METRICS
+    from harness.gate.gate import changes_table, compare_runs
+    from harness.results.file import ResultsFile
 
     before, after = ResultsFile.read(args.a), ResultsFile.read(args.b)
     changes, notes = compare_runs(before, after, args.metrics or list(CASE_METRICS), alpha=args.alpha,
@@ -282,7 +282,7 @@ def cmd_compare(args: argparse.Namespace) -> int:
 
 
 def cmd_import_bfcl(args: argparse.Namespace) -> int:
-    from harness.bfcl.importer import import_bfcl
+    from harness.integrations.bfcl.importer import import_bfcl
 
     imported = import_bfcl(args.out, args.categories, source=args.source, release=args.release,
                            overwrite=args.force)
@@ -295,9 +295,9 @@ def cmd_import_bfcl(args: argparse.Namespace) -> int:
 
 def _run_and_write(suite, candidates, out: Path, quiet: bool, use_cache: bool = True,
                    cache_dir: Path | None = None) -> int:
-    from harness.atomic_io import atomic_write_text
+    from harness.io.atomic import atomic_write_text
     from harness.report.summary_table import summary_markdown
-    from harness.runner import run_suite
+    from harness.run.runner import run_suite
 
     progress = not quiet and sys.stderr.isatty() and not os.environ.get("CI")
     results = run_suite(suite, candidates, progress=progress, use_cache=use_cache, cache_dir=cache_dir)

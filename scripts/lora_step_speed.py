@@ -14,8 +14,8 @@ import tempfile
 import time
 
 from harness.errors import HarnessInputError
-from harness.models.embedded import load_causal_lm
-from harness.suite import load_suite
+from harness.backends.embedded import load_causal_lm
+from harness.suite.load import load_suite
 from harness.training.data import suite_train_examples
 from harness.training.trainer import train_lora
 

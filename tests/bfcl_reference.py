@@ -18,7 +18,7 @@ from typing import Any, Callable, Sequence
 
 import pytest
 
-from harness.bfcl import BFCL_V3_WHEEL_VERSION, BfclWheelError, bfcl_wheel_path, read_bfcl_jsonl
+from harness.integrations.bfcl.wheel import BFCL_V3_WHEEL_VERSION, BfclWheelError, bfcl_wheel_path, read_bfcl_jsonl
 
 REFERENCE_MODEL_NAME = "reference-model"  # keeps '.' in function names
 #: A model name the stand-in config gives BFCL's underscore_to_dot (an API that forbids '.' in names).
@@ -151,7 +151,7 @@ def _concrete(value: Any) -> Any:
     return value
 
 #: The BFCL v4 entries (bfcl-eval 2026.3.23) whose ground truth no answer can pass, with the reason each is
-#: flagged; `harness.bfcl.ground_truth_defect` must find exactly these.
+#: flagged; `harness.integrations.bfcl.ground_truth_defect` must find exactly these.
 GROUND_TRUTH_DEFECTS = {
     "live_simple_106-63-0": "empty acceptable-value list",
     "live_simple_112-68-0": "empty acceptable-value list",

@@ -11,7 +11,7 @@ import re
 import time
 from typing import Iterator, Sequence
 
-from harness.models.base import Generation, Prompt, register_backend
+from harness.backends.base import Generation, Prompt, register_backend
 
 #: Seconds each case takes (env, so a subprocess run can be slowed down).
 DELAY_ENV = "FAKE_SLOW_DELAY_S"

@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from harness.atomic_io import atomic_write_json, atomic_write_text
+from harness.io.atomic import atomic_write_json, atomic_write_text
 
 
 def test_write_replaces_content_and_creates_parents(tmp_path):

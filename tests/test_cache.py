@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.cache import CACHE_FILE, NO_GENERATION, CachingBackend, GenerationStore, cache_key, default_cache_dir
-from harness.cases import Tool
-from harness.models.base import Generation, Prompt
+from harness.backends.cache import CACHE_FILE, NO_GENERATION, CachingBackend, GenerationStore, cache_key, default_cache_dir
+from harness.suite.cases import Tool
+from harness.backends.base import Generation, Prompt
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -154,8 +154,8 @@ def test_openai_message_outputs_round_trip(store):
 _WRITER = textwrap.dedent("""
     import sys, time
     from pathlib import Path
-    from harness.cache import GenerationStore
-    from harness.models.base import Generation
+    from harness.backends.cache import GenerationStore
+    from harness.backends.base import Generation
     path, name, go = sys.argv[1], sys.argv[2], Path(sys.argv[3])
     store = GenerationStore(path)
     while not go.exists():

@@ -4,8 +4,8 @@ import json
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.example_bank import load_example_bank, request_key
-from harness.tools import parse_tool
+from harness.suite.example_bank import load_example_bank, request_key
+from harness.suite.tools import parse_tool
 from tests.suite_files import WEATHER_TOOL, bank_example, small_example_bank, small_tool_library, write_jsonl
 
 

@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 import harness
-from harness.frame import COLUMNS, load_results, metric_column
-from harness.runner import run_suite
-from harness.suite import load_suite
+from harness.results.frame import COLUMNS, load_results, metric_column
+from harness.run.runner import run_suite
+from harness.suite.load import load_suite
 from tests.results_files import make_results, record
 
 QUICKSTART = Path(__file__).resolve().parents[1] / "suites" / "quickstart" / "suite.yaml"

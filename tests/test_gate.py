@@ -6,7 +6,7 @@ import pytest
 
 from harness.cli import main
 from harness.errors import HarnessInputError
-from harness.gate import REGRESSION, gate_config, parse_tolerance, run_gate
+from harness.gate.gate import REGRESSION, gate_config, parse_tolerance, run_gate
 from tests.results_files import make_results, write
 
 QUICKSTART = Path(__file__).resolve().parents[1] / "suites" / "quickstart" / "suite.yaml"

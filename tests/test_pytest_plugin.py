@@ -6,7 +6,7 @@ import tomllib
 
 # Imported here so numpy and pandas stay loaded: pytester's in-process runs drop modules first imported
 # inside them, and numpy cannot be imported twice in one process.
-import harness.pytest_plugin  # noqa: F401
+import harness.gate.pytest_plugin  # noqa: F401
 from tests.results_files import make_results, write
 
 pytest_plugins = ["pytester"]
@@ -22,7 +22,7 @@ def run(pytester, monkeypatch):
     monkeypatch.setenv("PYTEST_DISABLE_PLUGIN_AUTOLOAD", "1")
 
     def go(*args):
-        return pytester.runpytest("-p", "harness.pytest_plugin", "-p", "no:cacheprovider", *map(str, args))
+        return pytester.runpytest("-p", "harness.gate.pytest_plugin", "-p", "no:cacheprovider", *map(str, args))
 
     return go
 
@@ -90,4 +90,4 @@ def test_fixture_fails_the_calling_test_on_a_regression(run, files, pytester):
 
 def test_pyproject_registers_the_plugin():
     pyproject = tomllib.loads((Path(__file__).resolve().parents[1] / "pyproject.toml").read_text())
-    assert pyproject["project"]["entry-points"]["pytest11"] == {"harness": "harness.pytest_plugin"}
+    assert pyproject["project"]["entry-points"]["pytest11"] == {"harness": "harness.gate.pytest_plugin"}

@@ -2,9 +2,9 @@
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.models.base import backend_factory, known_backends
-from harness.registry import Registry
-from harness.strategies import strategy_factory
+from harness.backends.base import backend_factory, known_backends
+from harness.plugins import Registry
+from harness.run.strategy import strategy_factory
 
 
 def test_registered_factories_are_found_by_name_and_listed_sorted():

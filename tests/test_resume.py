@@ -17,7 +17,7 @@ from pathlib import Path
 import pytest
 
 import tests.fake_backends  # noqa: F401  (registers "fake-slow" in this process too)
-from harness.cache import CACHE_FILE
+from harness.backends.cache import CACHE_FILE
 from harness.cli import main
 from tests.fake_backends import COUNTER_ENV, DELAY_ENV, generated_ids
 from tests.suite_files import weather_case, write_suite

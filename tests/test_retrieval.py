@@ -3,8 +3,8 @@ import numpy as np
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.retrieval import BM25Retriever, MiniLMRetriever, make_retriever, rank, tokenize, tool_search_text
-from harness.tools import parse_tool
+from baselines.retrieval import BM25Retriever, MiniLMRetriever, make_retriever, rank, tokenize, tool_search_text
+from harness.suite.tools import parse_tool
 from tests.suite_files import small_tool_library
 
 DOCUMENTS = ["Turn off the kitchen lights.", "Weather in Rome?", "Convert 100 US dollars to euros.",

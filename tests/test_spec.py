@@ -2,7 +2,7 @@
 import pytest
 from pydantic import ValidationError
 
-from harness.spec import CandidateSpec, LoraSpec
+from harness.suite.spec import CandidateSpec, LoraSpec
 
 
 def test_backend_is_resolved_from_what_the_candidate_gives():

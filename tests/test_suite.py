@@ -4,7 +4,7 @@ import json
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.suite import load_suite
+from harness.suite.load import load_suite
 from tests.suite_files import WEATHER_TOOL, weather_case, write_jsonl, write_suite
 
 

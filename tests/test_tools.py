@@ -4,7 +4,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
-from harness.tools import BFCL_TYPE_KEY, ToolDefinitionError, normalise_schema, parse_tool, plainly_valid
+from harness.suite.tools import BFCL_TYPE_KEY, ToolDefinitionError, normalise_schema, parse_tool, plainly_valid
 
 
 def test_openai_style_keeps_standard_schema_unchanged():

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.decoders import Decoder, decoder_named, decoder_names, register_decoder
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import ParseContext, check_call_count

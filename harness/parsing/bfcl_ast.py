@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import ast
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import ParseContext, check_call_count
 from harness.parsing.literals import parse_expression

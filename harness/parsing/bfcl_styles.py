@@ -17,7 +17,7 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.bfcl_ast import bfcl_ast_parse, bracketed, default_prompt_decode
 from harness.parsing.decoders import register_decoder
 from harness.parsing.errors import ParseError

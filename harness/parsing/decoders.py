@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.errors import HarnessInputError
 from harness.parsing.limits import ParseContext
 

@@ -9,7 +9,7 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, Callable
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.decoders import register_decoder
 from harness.parsing.errors import ParseError
 from harness.parsing.fc_lists import calls_from_fc_list

@@ -8,7 +8,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import MAX_DEPTH, ParseContext
 from harness.parsing.literals import literal_value, parse_expression

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import re
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.fragments import ANY_SYNTAX, UNDECODABLE, Syntax, decode_fragment
 from harness.parsing.limits import ParseContext, check_bracket_count, check_call_count

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import re
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.fragments import UNDECODABLE, decode_prefix, decode_value_prefix
 from harness.parsing.limits import ParseContext, check_call_count

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.shapes import call_from_entry, calls_from_value
 

@@ -12,7 +12,7 @@ import ast
 import re
 from typing import Any
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.arithmetic import constant_arithmetic
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import MAX_DEPTH, ParseContext, check_call_count

@@ -8,7 +8,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import MAX_DEPTH, check_call_count, check_length
 

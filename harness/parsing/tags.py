@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.fragments import UNDECODABLE, Undecodable, decode_fragment, decode_prefix
 from harness.parsing.limits import ParseContext, check_call_count

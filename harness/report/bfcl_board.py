@@ -9,7 +9,7 @@ from typing import Iterable, Mapping
 
 import pandas as pd
 
-from harness.bfcl.releases import RELEASES, V4
+from harness.integrations.bfcl.releases import RELEASES, V4
 
 #: Short column titles as BFCL's leaderboard names them.
 _TITLES = {"non_live_ast": "Non-live AST", "non_live_overall": "Non-live overall", "live_ast": "Live AST",

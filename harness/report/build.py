@@ -11,13 +11,13 @@ from typing import Sequence
 import pandas as pd
 
 from harness.errors import HarnessInputError
-from harness.frame import load_results
+from harness.results.frame import load_results
 from harness.report.bfcl_board import bfcl_board, bfcl_notes
 from harness.report.decision import Decision, decide
 from harness.report.leaderboard import (common_errors, detectable_difference, leaderboard, loss_curve_sample,
                                         loss_curves, per_category, stage_funnel, training_runs)
 from harness.report.plots import priced
-from harness.results import ResultsFile, describe_suite, suite_differences
+from harness.results.file import ResultsFile, describe_suite, suite_differences
 
 
 

@@ -1,6 +1,6 @@
 """The report's tables as pandas frames: leaderboard, per-category accuracy, stage funnel, errors, training.
 
-Each is a groupby over the per-case frame of `harness.frame.load_results`; rates are fractions (0..1).
+Each is a groupby over the per-case frame of `harness.results.frame.load_results`; rates are fractions (0..1).
 """
 from __future__ import annotations
 

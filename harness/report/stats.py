@@ -1,6 +1,6 @@
 """Uncertainty for leaderboards and gates: bootstrap intervals, exact McNemar tests, significance groups, MDD.
 
-Pure, seeded functions of per-case outcomes (see `harness.frame.load_results`); no state, no I/O.
+Pure, seeded functions of per-case outcomes (see `harness.results.frame.load_results`); no state, no I/O.
 """
 from __future__ import annotations
 
@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats as _scipy
 
-from harness.frame import metric_column
+from harness.results.frame import metric_column
 
 #: Bootstrap resamples are drawn in blocks of at most this many values, so a large suite never
 #: materialises a resamples x n index matrix at once.

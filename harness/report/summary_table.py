@@ -7,7 +7,7 @@ from __future__ import annotations
 import pandas as pd
 
 from harness.report.bfcl_board import bfcl_board, bfcl_notes
-from harness.results import ResultsFile
+from harness.results.file import ResultsFile
 
 #: Cost column: USD per 1,000 calls (tokens x list price, or device time x device-hour price).
 COST_COLUMN = "$ / 1k calls"

@@ -11,7 +11,7 @@ from typing import Iterable
 
 import pandas as pd
 
-from harness.atomic_io import atomic_write_text
+from harness.io.atomic import atomic_write_text
 from harness.errors import HarnessInputError
 from harness.report.build import Report
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 from typing import Sequence
 
-from harness.cases import Case, ExpectedCall, Tool, ToolCall
+from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 from harness.scoring.call_matching import max_weight_assignment, maximum_matching
 from harness.scoring.counts import PRFCounts
 from harness.scoring.tool_call_accuracy import check_call, require_scoring_mode

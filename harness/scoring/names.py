@@ -16,7 +16,7 @@ import dataclasses
 import functools
 from typing import Literal
 
-from harness.cases import Case, ExpectedCall, Tool
+from harness.suite.cases import Case, ExpectedCall, Tool
 
 NameMapping = Literal["exact", "underscore_to_dot"]
 NAME_MAPPINGS: tuple[str, ...] = ("exact", "underscore_to_dot")

@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Iterable, Mapping
 
-from harness.cases import Case, ToolCall
+from harness.suite.cases import Case, ToolCall
 
 
 @dataclass(frozen=True)

@@ -11,7 +11,7 @@ from typing import Any, Iterable, Mapping
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import best_match
 
-from harness.cases import Case, ToolCall
+from harness.suite.cases import Case, ToolCall
 
 #: Longest error line kept per invalid call; model output is unbounded and so are its reprs.
 MAX_ERROR_CHARS = 200

@@ -10,7 +10,7 @@ from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
-from harness.cases import Case, ExpectedCall, Tool, ToolCall
+from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 from harness.scoring.call_matching import greedy_matching, maximum_matching
 from harness.scoring.value_match import argument_rules, check_argument
 

@@ -11,8 +11,8 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any, Callable, Literal, Sequence
 
-from harness.cases import Tool
-from harness.tools import BFCL_TYPE_KEY
+from harness.suite.cases import Tool
+from harness.suite.tools import BFCL_TYPE_KEY
 
 #: BFCL type name -> the Python type a value must have. "any" maps to str: a BFCL quirk we keep, because
 #: BFCL's "variable" rule (below) then lets any value of the answer's own type through.

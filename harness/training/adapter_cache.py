@@ -15,9 +15,9 @@ from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
-from harness.cache import default_cache_dir
-from harness.hashing import json_sha256
-from harness.spec import LoraSpec
+from harness.backends.cache import default_cache_dir
+from harness.io.hashing import json_sha256
+from harness.suite.spec import LoraSpec
 from harness.training.data import TrainingExample, examples_sha256
 from harness.training.trainer import (
     TRAINING_JSON,

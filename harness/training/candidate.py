@@ -8,9 +8,9 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from harness.models.embedded import load_causal_lm, pick_device, resolve_model
-from harness.spec import CandidateSpec
-from harness.suite import Suite
+from harness.backends.embedded import load_causal_lm, pick_device, resolve_model
+from harness.suite.spec import CandidateSpec
+from harness.suite.load import Suite
 from harness.training.adapter_cache import AdapterResult, get_or_train
 from harness.training.data import suite_train_examples
 

@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import HarnessInputError
-from harness.spec import LoraSpec
+from harness.suite.spec import LoraSpec
 from harness.training.data import TrainingExample
 
 ALL_LINEAR = "all-linear"

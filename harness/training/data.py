@@ -1,6 +1,6 @@
 """Training data in: suite JSONL, Hermes ShareGPT or xLAM files -> `TrainingExample`s -> a `datasets.Dataset`.
 
-Every example is rendered with `harness.prompt_format.text_chat`, so a fine-tune sees exactly the text it is prompted with.
+Every example is rendered with `harness.backends.prompt_format.text_chat`, so a fine-tune sees exactly the text it is prompted with.
 """
 from __future__ import annotations
 
@@ -10,15 +10,15 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from harness.case_loader import read_jsonl
-from harness.cases import Tool
+from harness.suite.case_loader import read_jsonl
+from harness.suite.cases import Tool
 from harness.errors import HarnessInputError
-from harness.hashing import json_sha256
+from harness.io.hashing import json_sha256
 
 if TYPE_CHECKING:  # importing datasets costs about a second; only `training_dataset` needs it
     from datasets import Dataset
 
-    from harness.suite import Suite
+    from harness.suite.load import Suite
 
 #: Accepted by `format=`; `auto` decides per file from the first record's keys.
 FORMATS = ("auto", "harness", "sharegpt", "xlam")

@@ -10,11 +10,11 @@ import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from harness.case_loader import resolve_tools
-from harness.cases import Tool
+from harness.suite.case_loader import resolve_tools
+from harness.suite.cases import Tool
 from harness.parsing import ParseError, parse_tool_calls
-from harness.prompt_format import text_chat
-from harness.tools import ToolDefinitionError, parse_tool
+from harness.backends.prompt_format import text_chat
+from harness.suite.tools import ToolDefinitionError, parse_tool
 from harness.training.data import Location, TrainingExample
 
 ROLES = frozenset({"system", "user", "assistant", "tool"})

@@ -12,10 +12,10 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
-from harness.atomic_io import atomic_write_json
-from harness.hashing import json_sha256
-from harness.prompt_format import CHATML_TEMPLATE
-from harness.spec import LoraSpec
+from harness.io.atomic import atomic_write_json
+from harness.io.hashing import json_sha256
+from harness.backends.prompt_format import CHATML_TEMPLATE
+from harness.suite.spec import LoraSpec
 from harness.training.batching import LengthBucketedSampler
 from harness.training.checks import check_lengths, check_target_modules, split_examples
 from harness.training.data import TrainingExample, training_dataset
@@ -106,7 +106,7 @@ def train_lora(model: Any, tokenizer: Any, train_examples: Sequence[TrainingExam
                callbacks: Sequence[Any] = (), generation_eval: int = 0) -> TrainingRun:
     """Fine-tune a LoRA adapter on `train_examples` and save it (PEFT format) with `training.json` in `output_dir`.
 
-    `model` is a loaded causal LM, or a name for `harness.models.embedded.load_causal_lm` (`tiny`,
+    `model` is a loaded causal LM, or a name for `harness.backends.embedded.load_causal_lm` (`tiny`,
     `smollm2-135m-instruct`, a folder, a hub id; then `tokenizer` may be None). A loaded model is given back
     unchanged: the LoRA layers are removed again after saving. `lora.seed`, when set, overrides `seed`.
     `generation_eval` > 0 greedily generates on that many validation examples after training and records the
@@ -155,7 +155,7 @@ def _save(trainer: Any, run: TrainingRun, output_dir: Path) -> None:
 
 def _load(model: Any, tokenizer: Any) -> tuple[Any, Any, str]:
     if isinstance(model, (str, Path)):
-        from harness.models.embedded import load_causal_lm
+        from harness.backends.embedded import load_causal_lm
 
         loaded = load_causal_lm(str(model))
         return loaded.model, tokenizer or loaded.tokenizer, str(model)

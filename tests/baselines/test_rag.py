@@ -5,9 +5,9 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.spec import CandidateSpec
-from harness.strategies import strategy_factory
-from harness.suite import load_suite
+from harness.suite.spec import CandidateSpec
+from harness.run.strategy import strategy_factory
+from harness.suite.load import load_suite
 from tests.suite_files import request_case, small_example_bank, small_tool_library, weather_case, write_bank_suite
 
 TOOLSHOP = Path(__file__).resolve().parents[2] / "suites" / "toolshop" / "suite.yaml"

@@ -10,8 +10,8 @@ import time
 import pytest
 
 import tests.fake_backends  # noqa: F401  (registers "fake-slow")
-from harness.runner import run_suite
-from harness.suite import load_suite
+from harness.run.runner import run_suite
+from harness.suite.load import load_suite
 from tests.fake_backends import COUNTER_ENV, DELAY_ENV
 from tests.suite_files import weather_case, write_suite
 

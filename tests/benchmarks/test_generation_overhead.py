@@ -7,10 +7,10 @@ from __future__ import annotations
 
 import pytest
 
-from harness.models.base import Prompt
-from harness.models.hf import HFBackend, count_prompt_tokens, render_prompt
-from harness.spec import GenerationSpec
-from harness.suite import load_suite
+from harness.backends.base import Prompt
+from harness.backends.hf import HFBackend, count_prompt_tokens, render_prompt
+from harness.suite.spec import GenerationSpec
+from harness.suite.load import load_suite
 
 TOOLSHOP_TINY = "suites/toolshop/suite.tiny.yaml"
 PROMPTS = 16

@@ -9,8 +9,8 @@ import functools
 
 import pytest
 
-from harness.bfcl import bfcl_case
-from harness.cases import Case, ToolCall
+from harness.integrations.bfcl.convert import bfcl_case
+from harness.suite.cases import Case, ToolCall
 from harness.scoring.tool_call_accuracy import check_case
 from tests.bfcl_reference import BfclReference, bfcl_reference, ground_truth_output
 
@@ -81,9 +81,9 @@ def _prompt_outputs():
 
 
 def _score_ours_end_to_end(data, entries):
-    from harness.models.base import Generation
-    from harness.runner import score_case
-    from harness.spec import ScoringSpec
+    from harness.backends.base import Generation
+    from harness.run.runner import score_case
+    from harness.suite.spec import ScoringSpec
 
     scoring = ScoringSpec(mode="bfcl", decoder="bfcl_prompt")
     return [score_case(data.cases[e.case_id], Generation(output=e.output), e.model, scoring).passed for e in entries]

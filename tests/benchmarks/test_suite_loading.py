@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from harness.cli import main
-from harness.suite import load_suite
+from harness.suite.load import load_suite
 
 pytestmark = pytest.mark.network_wheel
 
@@ -29,6 +29,6 @@ def test_speed_load_suite(benchmark, non_live_suite):
 @pytest.mark.benchmark(group="load the 1,240-case BFCL suite")
 def test_speed_load_suite_metaschema_only(benchmark, non_live_suite, monkeypatch):
     """The same load with the fast path switched off: what every schema costs through the metaschema."""
-    monkeypatch.setattr("harness.tools.plainly_valid", lambda schema: False)
+    monkeypatch.setattr("harness.suite.tools.plainly_valid", lambda schema: False)
     suite = benchmark(load_suite, non_live_suite)
     assert len(suite.cases) == 1240

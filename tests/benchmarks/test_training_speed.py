@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from harness.spec import LoraSpec
+from harness.suite.spec import LoraSpec
 from harness.training.data import load_training_examples
 from harness.training.trainer import train_lora
 from tests.training.synthetic import synthetic_records, tool_library, write_jsonl
@@ -23,7 +23,7 @@ LORA = LoraSpec(max_steps=20, batch_size=8, max_length=256, learning_rate=5e-3, 
 
 @pytest.fixture(scope="module")
 def setting(tmp_path_factory):
-    from harness.models.embedded import resolve_model
+    from harness.backends.embedded import resolve_model
 
     saved = os.environ.get("HARNESS_CACHE_DIR")
     os.environ["HARNESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("models"))
@@ -37,7 +37,7 @@ def setting(tmp_path_factory):
 
 
 def _fresh(source):
-    from harness.models.embedded import load_model, load_tokenizer
+    from harness.backends.embedded import load_model, load_tokenizer
 
     return (load_model(source, "cpu"), load_tokenizer(source)), {}
 

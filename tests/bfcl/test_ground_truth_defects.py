@@ -1,9 +1,9 @@
 """`ground_truth_defect`: answer keys that no answer can pass are recognised; sound ones are not flagged."""
 import pytest
 
-from harness.bfcl import ground_truth_defect
-from harness.cases import ExpectedCall
-from harness.tools import parse_tool
+from harness.integrations.bfcl.convert import ground_truth_defect
+from harness.suite.cases import ExpectedCall
+from harness.suite.tools import parse_tool
 
 TOOL = parse_tool({"name": "book", "parameters": {
     "type": "dict", "required": ["city"],

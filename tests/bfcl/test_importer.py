@@ -4,10 +4,10 @@ import json
 
 import pytest
 
-from harness.bfcl import bfcl_wheel_path
-from harness.bfcl.importer import DEFAULT_CATEGORIES
+from harness.integrations.bfcl.wheel import bfcl_wheel_path
+from harness.integrations.bfcl.importer import DEFAULT_CATEGORIES
 from harness.cli import main
-from harness.suite import load_suite
+from harness.suite.load import load_suite
 from tests.bfcl_reference import GROUND_TRUTH_DEFECTS, perfect_answer
 
 pytestmark = pytest.mark.network_wheel
@@ -120,5 +120,5 @@ def test_a_missing_wheel_file_is_one_line_error(tmp_path, capsys):
 
 
 def test_the_default_categories_are_v4s_importable_ones():
-    from harness.bfcl.releases import V4
+    from harness.integrations.bfcl.releases import V4
     assert DEFAULT_CATEGORIES == V4.categories == tuple(EXPECTED_COUNTS)

@@ -14,9 +14,9 @@ from collections import defaultdict
 
 import pytest
 
-from harness.models.base import Generation
-from harness.runner import score_case
-from harness.spec import ScoringSpec
+from harness.backends.base import Generation
+from harness.run.runner import score_case
+from harness.suite.spec import ScoringSpec
 from tests.bfcl_real_outputs import Entry, real_entries, v3_data
 from tests.bfcl_reference import REFERENCE_HANDLERS, bfcl_decode, bfcl_reference
 

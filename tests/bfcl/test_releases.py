@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from harness.bfcl import BFCL_V3_WHEEL_VERSION, bfcl_wheel_path
+from harness.integrations.bfcl.wheel import BFCL_V3_WHEEL_VERSION, bfcl_wheel_path
 from harness.cli import main
-from harness.suite import load_suite
+from harness.suite.load import load_suite
 from tests.bfcl_reference import perfect_answer
 
 CHECKOUT = Path(__file__).resolve().parents[1] / "data" / "bfcl" / "releases"

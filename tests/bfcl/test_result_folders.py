@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from harness.bfcl.handlers import handler_style
+from harness.integrations.bfcl.handlers import handler_style
 from harness.cli import main
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "bfcl"

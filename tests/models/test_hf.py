@@ -5,12 +5,12 @@ from types import SimpleNamespace
 
 import pytest
 
-from harness.cases import Tool
+from harness.suite.cases import Tool
 from harness.errors import HarnessInputError
-from harness.models import backend_factory
-from harness.models.base import Prompt
-from harness.models.hf import GENERATION_ERROR, HFBackend, count_prompt_tokens, render_prompt
-from harness.spec import CandidateSpec, GenerationSpec
+from harness.backends.base import backend_factory
+from harness.backends.base import Prompt
+from harness.backends.hf import GENERATION_ERROR, HFBackend, count_prompt_tokens, render_prompt
+from harness.suite.spec import CandidateSpec, GenerationSpec
 
 WEATHER = Tool("get_weather", "Current weather for a city.",
                {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})
@@ -97,7 +97,7 @@ def test_a_model_that_cannot_load_fails_the_run_not_each_case(monkeypatch):
     def broken(*args):
         raise HarnessInputError("cannot load the model of 'tiny': bad file", field="model")
 
-    monkeypatch.setattr("harness.models.hf.load_model", broken)
+    monkeypatch.setattr("harness.backends.hf.load_model", broken)
     with pytest.raises(HarnessInputError):
         list(_backend().generate(_prompts()))
 

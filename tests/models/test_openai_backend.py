@@ -7,14 +7,14 @@ import time
 
 import pytest
 
-from harness.cases import Tool, ToolCall
+from harness.suite.cases import Tool, ToolCall
 from harness.errors import HarnessInputError
-from harness.models import backend_factory
-from harness.models.base import Prompt
-from harness.models.openai_backend import ENDPOINT_ERROR, PLACEHOLDER_KEY, TIMEOUT, OpenAIBackend, wire_messages
+from harness.backends.base import backend_factory
+from harness.backends.base import Prompt
+from harness.backends.openai_backend import ENDPOINT_ERROR, PLACEHOLDER_KEY, TIMEOUT, OpenAIBackend, wire_messages
 from harness.parsing import parse_tool_calls
-from harness.prompt_format import text_chat
-from harness.spec import CandidateSpec, EndpointSpec, GenerationSpec
+from harness.backends.prompt_format import text_chat
+from harness.suite.spec import CandidateSpec, EndpointSpec, GenerationSpec
 from tests.models.chat_server import (ChatServer, Reply, error_reply, in_sequence, last_user_text, text_reply,
                                       tool_calls_reply)
 
@@ -233,10 +233,10 @@ def test_example_turns_are_sent_in_the_wire_shape():
 def test_an_api_that_forbids_dots_gets_underscored_names_and_the_answer_scores(server):
     """`names: underscore_to_dot`: tools (and example calls) go out as `math_factorial`, and the candidate's
     answer in those names passes the case of `math.factorial`."""
-    from harness.models.base import Generation
-    from harness.runner import score_case
+    from harness.backends.base import Generation
+    from harness.run.runner import score_case
     from harness.scoring.names import case_as_offered
-    from harness.spec import ScoringSpec
+    from harness.suite.spec import ScoringSpec
     from tests.scoring.test_names import FACTORIAL, _case
 
     case = _case([FACTORIAL], [{"math.factorial": {"number": [5]}}])

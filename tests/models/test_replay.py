@@ -2,8 +2,8 @@
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.models.base import Prompt
-from harness.models.replay import MISSING_OUTPUT, ReplayBackend
+from harness.backends.base import Prompt
+from harness.backends.replay import MISSING_OUTPUT, ReplayBackend
 from tests.suite_files import write_jsonl
 
 

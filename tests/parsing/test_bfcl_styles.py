@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing import ParseError, parse_tool_calls
 from harness.parsing.pythonic import UNPACKED_ARGUMENT
 from tests.bfcl_reference import REFERENCE_HANDLERS, bfcl_decode

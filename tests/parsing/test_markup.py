@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing import ParseError, parse_tool_calls
 
 FENCE = "```"

@@ -5,7 +5,7 @@ import builtins
 
 import pytest
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing import ParseError, parse_tool_calls
 from harness.parsing.limits import MAX_BRACKETS, MAX_CALLS, MAX_DEPTH, MAX_INPUT_CHARS
 

@@ -6,7 +6,7 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.cases import ToolCall
+from harness.suite.cases import ToolCall
 from harness.parsing import ParseError, decoder_names, parse_tool_calls
 
 FRAGMENTS = [

@@ -7,7 +7,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
-from harness.results import CandidateResult, CaseRecord, ResultsFile
+from harness.results.file import CandidateResult, CaseRecord, ResultsFile
 
 SUITE = {"name": "toolshop", "version": 1, "hash": "cd" * 32, "cases_hash": "ab" * 32, "path": "suite.yaml",
          "scoring_mode": "strict",

@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from harness.frame import load_results
+from harness.results.frame import load_results
 from harness.report.decision import decide
 from harness.report.stats import bootstrap_ci
 from tests.report.report_builders import candidate, decision_results, passing, results_file

@@ -5,7 +5,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from harness.frame import load_results
+from harness.results.frame import load_results
 from harness.report.stats import (
     McNemar,
     bootstrap_ci,

@@ -11,8 +11,9 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from harness.bfcl import BfclWheelError, bfcl_case, bfcl_wheel_path, read_bfcl_jsonl
-from harness.cases import Case, ToolCall
+from harness.integrations.bfcl.wheel import BfclWheelError, bfcl_wheel_path, read_bfcl_jsonl
+from harness.integrations.bfcl.convert import bfcl_case
+from harness.suite.cases import Case, ToolCall
 from harness.errors import HarnessInputError
 from harness.scoring.tool_call_accuracy import check_case
 from harness.scoring.value_match import bfcl_type_name
@@ -308,7 +309,7 @@ def test_bfcl_case_rejects_what_it_cannot_convert(category, answer, question, me
 def test_bfcl_wheel_is_taken_from_the_cache_without_downloading(tmp_path, monkeypatch):
     cached = tmp_path / "bfcl_eval-2026.3.23-py3-none-any.whl"
     cached.write_bytes(b"")
-    monkeypatch.setattr("harness.bfcl.wheel.subprocess.run", lambda *a, **k: pytest.fail("downloaded"))
+    monkeypatch.setattr("harness.integrations.bfcl.wheel.subprocess.run", lambda *a, **k: pytest.fail("downloaded"))
     assert bfcl_wheel_path(tmp_path) == cached
     monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path.parent))
     (tmp_path.parent / "wheels").mkdir(exist_ok=True)
@@ -319,7 +320,7 @@ def test_bfcl_wheel_is_taken_from_the_cache_without_downloading(tmp_path, monkey
 def test_bfcl_wheel_download_failure_is_one_clear_error(tmp_path, monkeypatch):
     class Failed:
         returncode, stdout, stderr = 1, "", "ERROR: No matching distribution found for bfcl-eval==2026.3.23\n"
-    monkeypatch.setattr("harness.bfcl.wheel.subprocess.run", lambda *a, **k: Failed())
+    monkeypatch.setattr("harness.integrations.bfcl.wheel.subprocess.run", lambda *a, **k: Failed())
     with pytest.raises(BfclWheelError, match=r"could not download bfcl-eval==2026\.3\.23 with pip: "
                                              r"ERROR: No matching distribution .* \(put the wheel into"):
         bfcl_wheel_path(tmp_path / "cache")

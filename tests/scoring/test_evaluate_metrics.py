@@ -13,7 +13,7 @@ import evaluate  # noqa: E402
 import pytest  # noqa: E402
 
 from harness.errors import HarnessInputError  # noqa: E402
-from harness.evaluate_metrics import (  # noqa: E402
+from harness.integrations.evaluate import (  # noqa: E402
     METRIC_NAMES,
     case_from_json,
     cases_and_calls,

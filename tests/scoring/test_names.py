@@ -9,13 +9,13 @@ import copy
 
 import pytest
 
-from harness.bfcl import bfcl_case
-from harness.cases import Case, ExpectedCall
-from harness.models.base import Generation
-from harness.runner import score_case
+from harness.integrations.bfcl.convert import bfcl_case
+from harness.suite.cases import Case, ExpectedCall
+from harness.backends.base import Generation
+from harness.run.runner import score_case
 from harness.scoring.names import api_name, case_as_offered
-from harness.spec import CandidateSpec, ScoringSpec
-from harness.tools import parse_tool
+from harness.suite.spec import CandidateSpec, ScoringSpec
+from harness.suite.tools import parse_tool
 from tests.bfcl_reference import bfcl_reference
 
 FACTORIAL = {"name": "math.factorial", "description": "n!", "parameters": {

@@ -6,7 +6,7 @@ import random
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
-from harness.cases import Case, ExpectedCall, Tool, ToolCall
+from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 from harness.scoring.relevance import RelevanceCounts, relevance_outcome, relevance_scores
 
 TOOL = Tool("get_time", "Current time.", {"type": "object", "properties": {"zone": {"type": "string"}}})

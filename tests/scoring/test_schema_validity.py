@@ -6,7 +6,7 @@ from types import MappingProxyType
 
 import pytest
 
-from harness.cases import Case, ExpectedCall, ToolCall
+from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.scoring.schema_validity import (
     MAX_ERROR_CHARS,
     SchemaVerdict,
@@ -14,7 +14,7 @@ from harness.scoring.schema_validity import (
     compiled_validator,
     schema_validity_rates,
 )
-from harness.tools import parse_tool
+from harness.suite.tools import parse_tool
 
 WEATHER = parse_tool({"type": "function", "function": {
     "name": "get_weather", "description": "Current weather in a city.",

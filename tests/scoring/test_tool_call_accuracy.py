@@ -3,10 +3,10 @@ from __future__ import annotations
 
 import pytest
 
-from harness.cases import Case, ExpectedCall, ToolCall
+from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.scoring.tool_call_accuracy import (SCORING_MODES, CallVerdict, CaseVerdict, ErrorType, check_call,
                                                 check_case)
-from harness.tools import parse_tool
+from harness.suite.tools import parse_tool
 
 WEATHER = parse_tool({"name": "get_weather", "description": "Current weather", "parameters": {
     "type": "dict", "required": ["city"], "properties": {

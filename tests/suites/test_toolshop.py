@@ -11,11 +11,11 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from harness.cases import ToolCall
-from harness.case_loader import load_tool_library
+from harness.suite.cases import ToolCall
+from harness.suite.case_loader import load_tool_library
 from harness.scoring.schema_validity import check_schema
 from harness.scoring.tool_call_accuracy import check_case
-from harness.suite import load_suite
+from harness.suite.load import load_suite
 
 SUITE = Path(__file__).resolve().parents[2] / "suites" / "toolshop"
 DATA = SUITE / "data"

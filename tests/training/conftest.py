@@ -21,7 +21,7 @@ def synthetic_examples(tmp_path_factory):
 
 @pytest.fixture(scope="session")
 def tiny_source(tmp_path_factory):
-    from harness.models.embedded import resolve_model
+    from harness.backends.embedded import resolve_model
 
     saved = os.environ.get("HARNESS_CACHE_DIR")
     os.environ["HARNESS_CACHE_DIR"] = str(tmp_path_factory.mktemp("models"))
@@ -37,6 +37,6 @@ def tiny_source(tmp_path_factory):
 @pytest.fixture()
 def tiny(tiny_source):
     """(model, tokenizer) of the embedded `tiny` model, freshly loaded on the CPU."""
-    from harness.models.embedded import load_model, load_tokenizer
+    from harness.backends.embedded import load_model, load_tokenizer
 
     return load_model(tiny_source, "cpu"), load_tokenizer(tiny_source)

@@ -7,7 +7,7 @@ import json
 import random
 from pathlib import Path
 
-from harness.tools import parse_tool
+from harness.suite.tools import parse_tool
 
 CITIES = ["Paris", "Berlin", "Tokyo", "Lima", "Oslo", "Cairo", "Madrid", "Rome", "Seoul", "Dublin", "Quito", "Accra"]
 CURRENCIES = ["USD", "EUR", "GBP", "JPY", "CHF", "CAD"]
@@ -114,7 +114,7 @@ def build_tiny_model(texts: list[str], hidden: int = 64, layers: int = 2, seed: 
     from tokenizers import Tokenizer, decoders, models, pre_tokenizers, trainers
     from transformers import LlamaConfig, LlamaForCausalLM, PreTrainedTokenizerFast
 
-    from harness.prompt_format import CHATML_TEMPLATE
+    from harness.backends.prompt_format import CHATML_TEMPLATE
 
     specials = ["<|pad|>", "<|im_start|>", "<|im_end|>"]
     bpe = Tokenizer(models.BPE())

@@ -8,8 +8,8 @@ import pytest
 
 from harness.errors import HarnessInputError
 from harness.parsing import parse_tool_calls
-from harness.prompt_format import text_chat
-from harness.suite import load_suite
+from harness.backends.prompt_format import text_chat
+from harness.suite.load import load_suite
 from harness.training.data import (
     examples_sha256,
     load_training_examples,

@@ -8,7 +8,7 @@ import json
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.spec import LoraSpec
+from harness.suite.spec import LoraSpec
 from harness.training.checks import split_examples
 from harness.training.trainer import TRAINING_JSON, TrainingRun, loss_curve, train_lora
 
@@ -88,7 +88,7 @@ def test_training_lowers_the_loss_and_records_the_run(tiny, synthetic_examples, 
 
 def test_same_seed_same_run_and_a_template_without_markers_is_replaced_on_a_copy(tiny_source, synthetic_examples,
                                                                                tmp_path):
-    from harness.models.embedded import load_model, load_tokenizer
+    from harness.backends.embedded import load_model, load_tokenizer
 
     tokenizer = load_tokenizer(tiny_source)
     tokenizer.chat_template = tokenizer.chat_template.replace("{% generation %}", "").replace(
@@ -126,8 +126,8 @@ def test_training_prompt_is_what_the_hf_backend_renders_at_inference(tiny):
     import json
     from pathlib import Path
 
-    from harness.models.hf import render_prompt
-    from harness.suite import load_suite
+    from harness.backends.hf import render_prompt
+    from harness.suite.load import load_suite
     from harness.training.data import suite_train_examples
 
     _, tokenizer = tiny

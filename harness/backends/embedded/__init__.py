@@ -1,0 +1,161 @@
+"""Find a causal LM by name: an embedded model built into the cache (`tiny`, `smollm2-135m-instruct`),
+a local folder, or a hub id; load it with its tokenizer and an identity naming exactly which weights these are.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator, NamedTuple
+
+from harness.errors import HarnessInputError
+from harness.io.hashing import file_sha256, json_sha256
+from harness.backends.embedded.cache import read_identity
+from harness.backends.embedded.smollm2 import smollm2_folder
+from harness.backends.embedded.tiny import tiny_folder
+
+#: Embedded model name -> function returning its built folder (building it on first use).
+EMBEDDED_MODELS: dict[str, Callable[[], Path]] = {"tiny": tiny_folder, "smollm2-135m-instruct": smollm2_folder}
+_HUB_ID = re.compile(r"^[A-Za-z0-9][\w.-]*/[\w.-]+$")
+_WEIGHT_SUFFIXES = (".safetensors", ".bin", ".pt", ".gguf")
+_FINGERPRINT_BYTES = 1 << 20
+
+
+@dataclass(frozen=True)
+class ModelSource:
+    """Where a model's files are (`location`: a folder or hub id for `from_pretrained`) and what they are."""
+
+    name: str
+    location: str
+    identity: dict = field(hash=False)
+    embedded: bool = False
+
+
+class LoadedModel(NamedTuple):
+    model: Any
+    tokenizer: Any
+    identity: dict
+
+
+def resolve_model(name_or_path: str, base_dir: str | Path | None = None) -> ModelSource:
+    """Name -> files, without loading weights. Relative paths are tried against `base_dir` (a suite's folder) first."""
+    if name_or_path in EMBEDDED_MODELS:
+        folder = EMBEDDED_MODELS[name_or_path]()
+        return ModelSource(name_or_path, str(folder), read_identity(folder) or {}, embedded=True)
+    local = _local_folder(name_or_path, base_dir)
+    if local is not None:
+        return ModelSource(name_or_path, str(local), {"model": name_or_path} | folder_fingerprint(local))
+    if not _HUB_ID.match(name_or_path):
+        known = ", ".join(EMBEDDED_MODELS)
+        raise HarnessInputError(f"unknown model {name_or_path!r}: not an embedded model ({known}), an existing "
+                                "folder, or a hub id like owner/name", field="model")
+    return ModelSource(name_or_path, name_or_path, {"model": name_or_path, "revision": _hub_revision(name_or_path)})
+
+
+def load_tokenizer(source: ModelSource):
+    """The source's tokenizer. Embedded models load as PreTrainedTokenizerFast: AutoTokenizer may pick a
+    model-specific class that swaps the pre-tokenizer and changes the ids (the Qwen2Tokenizer gotcha)."""
+    from transformers import AutoTokenizer, PreTrainedTokenizerFast
+
+    loader = PreTrainedTokenizerFast if source.embedded else AutoTokenizer
+    with _load_errors(source, "tokenizer"):
+        return loader.from_pretrained(source.location)
+
+
+def load_model(source: ModelSource, device: str, dtype=None):
+    """The source's weights on `device` in eval mode (dtype: `default_dtype(device)` unless given)."""
+    from transformers import AutoModelForCausalLM
+
+    with _load_errors(source, "model"):
+        model = AutoModelForCausalLM.from_pretrained(source.location, dtype=dtype or default_dtype(device))
+    return model.to(device).eval()
+
+
+def load_causal_lm(name_or_path: str, device: str = "auto", base_dir: str | Path | None = None,
+                   dtype=None) -> LoadedModel:
+    """`(model, tokenizer, identity)` for an embedded name, a folder or a hub id (device "auto": cuda if present)."""
+    source = resolve_model(name_or_path, base_dir)
+    tokenizer = load_tokenizer(source)
+    model = load_model(source, pick_device(device), dtype)
+    return LoadedModel(model, tokenizer, dict(source.identity))
+
+
+def pick_device(device: str = "auto") -> str:
+    import torch
+
+    if device == "auto":
+        return "cuda" if torch.cuda.is_available() else "cpu"
+    if device == "cuda" and not torch.cuda.is_available():
+        raise HarnessInputError("device 'cuda' requested but torch sees no CUDA device (use auto or cpu)",
+                                field="device")
+    return device
+
+
+def default_dtype(device: str):
+    """float32 on CPU (bf16 matmuls there are many times slower); bfloat16 on GPUs that support it."""
+    import torch
+
+    if device.startswith("cuda") and torch.cuda.is_bf16_supported():
+        return torch.bfloat16
+    return torch.float32
+
+
+def folder_fingerprint(folder: Path) -> dict:
+    """Identity of a local model folder without reading gigabytes: config hashed in full, each weight file by
+    name, size and its first and last MiB (safetensors headers hold every tensor's offsets)."""
+    config = folder / "config.json"
+    weights = {}
+    for path in sorted(p for p in folder.iterdir() if p.suffix in _WEIGHT_SUFFIXES and p.is_file()):
+        weights[path.name] = [path.stat().st_size, _edges_sha256(path)]
+    return {"path": str(folder), "config_sha256": file_sha256(config) if config.is_file() else None,
+            "weights_fingerprint": json_sha256(weights)}
+
+
+def _edges_sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        digest.update(handle.read(_FINGERPRINT_BYTES))
+        size = path.stat().st_size
+        if size > 2 * _FINGERPRINT_BYTES:
+            handle.seek(size - _FINGERPRINT_BYTES)
+        digest.update(handle.read(_FINGERPRINT_BYTES))
+    return digest.hexdigest()
+
+
+def _local_folder(name: str, base_dir: str | Path | None) -> Path | None:
+    candidates = [Path(base_dir) / name] if base_dir is not None else []
+    candidates.append(Path(name).expanduser())
+    for candidate in candidates:
+        if candidate.is_dir():
+            return candidate.resolve()
+    return None
+
+
+def _hub_revision(hub_id: str) -> str | None:
+    """The commit the hub id resolves to (from the local HF cache when offline); fails early if unavailable."""
+    from transformers import AutoConfig
+
+    source = ModelSource(hub_id, hub_id, {})
+    with _load_errors(source, "config"):
+        config = AutoConfig.from_pretrained(hub_id)
+    return getattr(config, "_commit_hash", None)
+
+
+@contextmanager
+def _load_errors(source: ModelSource, what: str) -> Iterator[None]:
+    """Turn a library's load failure into one line naming the model; a cached embedded folder gets a hint."""
+    try:
+        yield
+    except HarnessInputError:
+        raise
+    except Exception as exc:  # transformers raises OSError, ValueError, safetensors and hub errors alike
+        first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:300]
+        hint = f"delete {source.location} to rebuild it" if source.embedded else None
+        raise HarnessInputError(f"cannot load the {what} of {source.name!r}: {first_line}",
+                                field="model", hint=hint) from exc
+
+
+__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "default_dtype", "folder_fingerprint",
+           "load_causal_lm", "load_model", "load_tokenizer", "pick_device", "resolve_model"]

@@ -1,0 +1,278 @@
+"""The regression gate: compare a new results file with a stored reference, metric by metric, case by case.
+
+A gated metric fails only when it drops by more than its tolerance AND the drop is significant on an
+exact McNemar test over the cases both runs share; anything else is noise and passes.
+"""
+from __future__ import annotations
+
+import math
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+from tabulate import tabulate
+
+from harness.errors import HarnessInputError
+from harness.results.frame import CASE_METRICS, load_results
+from harness.report.stats import mcnemar_exact
+from harness.results.file import ResultsFile, describe_suite, suite_differences
+
+#: Used when the reference's suite records no `gate:` block.
+DEFAULT_TOLERANCES = {"tool_call_accuracy": 0.02, "schema_validity": 0.02}
+DEFAULT_ALPHA = 0.05
+#: Rates are fractions of cases; 1e-9 keeps 1.0 -> 0.98 (a float difference of 0.02000...02) inside 0.02.
+_EPSILON = 1e-9
+
+REGRESSION = "REGRESSION"
+NOT_SIGNIFICANT = "drop not significant"
+WITHIN_TOLERANCE = "within tolerance"
+IMPROVED = "improved"
+UNCHANGED = "unchanged"
+WORSE = "worse (significant)"
+BETTER = "better (significant)"
+NO_SIGNIFICANT_CHANGE = "no significant change"
+
+
+@dataclass(frozen=True)
+class GateConfig:
+    """Gated metrics with their tolerance (largest allowed drop in rate, as a fraction) and the test level."""
+
+    tolerances: Mapping[str, float]
+    alpha: float = DEFAULT_ALPHA
+
+
+@dataclass(frozen=True)
+class MetricChange:
+    """One metric of one candidate, reference vs new, on the cases both runs share."""
+
+    metric: str
+    candidate: str
+    cases: int
+    reference: float
+    new: float
+    lost: int                      # cases passing in the reference and failing now
+    gained: int                    # cases failing in the reference and passing now
+    p_value: float
+    verdict: str
+    tolerance: float | None = None
+
+    @property
+    def diff(self) -> float:
+        return self.new - self.reference
+
+    @property
+    def regressed(self) -> bool:
+        return self.verdict == REGRESSION
+
+    def message(self) -> str:
+        """One line for a failing gate (CLI summary, pytest failure)."""
+        return (f"{self.metric} of {self.candidate} fell {-self.diff * 100:.1f} pt "
+                f"({_pct(self.reference)} -> {_pct(self.new)} on {self.cases} cases; {self.lost} lost, "
+                f"{self.gained} gained; McNemar p = {self.p_value:.3g}), over the {self.tolerance * 100:.1f} pt "
+                f"tolerance")
+
+
+@dataclass(frozen=True)
+class GateReport:
+    """Every comparison the gate made, plus notes on what it could not compare."""
+
+    config: GateConfig
+    suite: dict
+    changes: tuple[MetricChange, ...]
+    notes: tuple[str, ...] = field(default_factory=tuple)
+    labels: tuple[str, str] = ("<reference>", "<results>")
+
+    @property
+    def regressions(self) -> list[MetricChange]:
+        return [change for change in self.changes if change.regressed]
+
+    @property
+    def passed(self) -> bool:
+        return not self.regressions
+
+    def text(self) -> str:
+        """Header, the table of every comparison, notes, and a PASS/FAIL line."""
+        tolerances = ", ".join(f"{metric} {value * 100:.1f} pt" for metric, value in self.config.tolerances.items())
+        lines = [f"gate: {self.labels[1]} against reference {self.labels[0]}",
+                 f"suite {describe_suite(self.suite)}; alpha {self.config.alpha:g}; tolerances: {tolerances}", "",
+                 changes_table(self.changes), ""]
+        lines += [f"note: {note}" for note in self.notes]
+        if self.passed:
+            lines.append(f"PASS: no gated metric dropped by more than its tolerance with p < {self.config.alpha:g}")
+        else:
+            lines.append(f"FAIL: {len(self.regressions)} regression(s)")
+            lines += [f"  {change.message()}" for change in self.regressions]
+        return "\n".join(lines)
+
+
+def run_gate(reference: ResultsFile | str | Path, results: ResultsFile | str | Path,
+             tolerances: Mapping[str, float] | None = None, alpha: float | None = None) -> GateReport:
+    """Gate `results` against `reference`; `tolerances` and `alpha` override the reference suite's gate block.
+
+    Raises HarnessInputError for unusable input: unreadable files, different suites, empty runs, no shared
+    candidate, a metric that is not per-case pass/fail.
+    """
+    reference_run, reference_label = _read(reference, "<reference>")
+    new_run, new_label = _read(results, "<results>")
+    config = gate_config(reference_run, reference_label, tolerances, alpha)
+    changes, notes = compare_runs(reference_run, new_run, list(config.tolerances), config.alpha,
+                                  config.tolerances, labels=(reference_label, new_label))
+    return GateReport(config=config, suite=dict(reference_run.suite), changes=tuple(changes), notes=tuple(notes),
+                      labels=(reference_label, new_label))
+
+
+def compare_runs(reference: ResultsFile, new: ResultsFile, metrics: list[str], alpha: float = DEFAULT_ALPHA,
+                 tolerances: Mapping[str, float] | None = None,
+                 labels: tuple[str, str] = ("<reference>", "<results>")) -> tuple[list[MetricChange], list[str]]:
+    """Per (metric, candidate in both runs) comparison; without `tolerances` the verdicts only say better/worse.
+
+    Returns the changes and notes on candidates that could not be compared.
+    """
+    check_comparable(reference, new, *labels)
+    for metric in metrics:
+        _check_metric(metric)
+    reference_frame, new_frame = load_results(reference), load_results(new)
+    shared, notes = _shared_candidates(reference, new, labels)
+    changes = []
+    for metric in metrics:
+        tolerance = None if tolerances is None else tolerances[metric]
+        for candidate in shared:
+            change = _compare(reference_frame, new_frame, candidate, metric, alpha, tolerance)
+            if change is None:
+                notes.append(f"{candidate}: no case in both runs, {metric} not compared")
+            else:
+                changes.append(change)
+    return changes, list(dict.fromkeys(notes))
+
+
+def check_comparable(reference: ResultsFile, new: ResultsFile, reference_label: str = "<reference>",
+                     new_label: str = "<results>") -> None:
+    """Refuse runs of different suites (name, version, content hash, scoring mode) or empty runs."""
+    mismatched = suite_differences(reference.suite, new.suite)
+    if mismatched:
+        raise HarnessInputError(
+            f"runs of different suites ({', '.join(mismatched)} differ): reference {reference_label} is "
+            f"{describe_suite(reference.suite)}, results {new_label} are {describe_suite(new.suite)}; "
+            "compare only runs of the same suite (re-run the suite, or store a new reference)")
+    for run, label in ((reference, reference_label), (new, new_label)):
+        if not run.records:
+            raise HarnessInputError("holds no case records (an empty run): nothing to compare", path=label)
+
+
+def gate_config(reference: ResultsFile, label: str = "<reference>", tolerances: Mapping[str, float] | None = None,
+                alpha: float | None = None) -> GateConfig:
+    """The reference suite's `gate:` block (or the defaults), with `tolerances` / `alpha` laid over it."""
+    block = reference.suite.get("gate")
+    if block is None:
+        base, base_alpha = dict(DEFAULT_TOLERANCES), DEFAULT_ALPHA
+    else:
+        base, base_alpha = _parse_block(block, label)
+    merged = base | dict(tolerances or {})
+    for metric, value in merged.items():
+        _check_metric(metric)
+        _check_tolerance(metric, value, label)
+    chosen_alpha = base_alpha if alpha is None else alpha
+    if not (isinstance(chosen_alpha, (int, float)) and 0 < chosen_alpha < 1):
+        raise HarnessInputError(f"alpha must be between 0 and 1, got {chosen_alpha!r}", field="alpha")
+    return GateConfig(tolerances=merged, alpha=float(chosen_alpha))
+
+
+def parse_tolerance(text: str) -> tuple[str, float]:
+    """`METRIC=VALUE` from the command line; VALUE is a fraction (0.02) or a percentage (2%)."""
+    metric, sep, value = text.partition("=")
+    try:
+        if not sep:
+            raise ValueError
+        number = float(value[:-1]) / 100 if value.endswith("%") else float(value)
+    except ValueError:
+        raise HarnessInputError(f"expected METRIC=VALUE (e.g. tool_call_accuracy=0.02), got {text!r}",
+                                field="--tolerance") from None
+    _check_metric(metric.strip(), field="--tolerance")
+    _check_tolerance(metric.strip(), number, None, field="--tolerance")
+    return metric.strip(), number
+
+
+def changes_table(changes: list[MetricChange] | tuple[MetricChange, ...],
+                  names: tuple[str, str] = ("reference", "new")) -> str:
+    """Markdown table: metric, candidate, cases, <reference>, <new>, diff, lost, gained, p, verdict."""
+    rows = [[c.metric, c.candidate, c.cases, _pct(c.reference), _pct(c.new), f"{c.diff * 100:+.1f} pt", c.lost,
+             c.gained, f"{c.p_value:.3g}", c.verdict] for c in changes]
+    headers = ["metric", "candidate", "cases", *names, "diff", "lost", "gained", "p", "verdict"]
+    return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
+
+
+def _compare(reference: pd.DataFrame, new: pd.DataFrame, candidate: str, metric: str, alpha: float,
+             tolerance: float | None) -> MetricChange | None:
+    column = CASE_METRICS[metric]
+    before = reference[reference["candidate"] == candidate].set_index("case_id")[column]
+    after = new[new["candidate"] == candidate].set_index("case_id")[column]
+    for outcomes, which in ((before, "reference"), (after, "results")):
+        if outcomes.index.has_duplicates:
+            raise HarnessInputError(f"the {which} records case {outcomes.index[outcomes.index.duplicated()][0]!r} "
+                                    f"twice for candidate {candidate!r}; one record per case is expected")
+    cases = before.index.intersection(after.index)
+    if cases.empty:
+        return None
+    before, after = before.loc[cases].to_numpy(bool), after.loc[cases].to_numpy(bool)
+    test = mcnemar_exact(before, after)
+    old_rate, new_rate = float(before.mean()), float(after.mean())
+    return MetricChange(metric=metric, candidate=candidate, cases=len(cases), reference=old_rate, new=new_rate,
+                        lost=test.a_only, gained=test.b_only, p_value=test.p_value, tolerance=tolerance,
+                        verdict=_verdict(new_rate - old_rate, test.p_value, alpha, tolerance))
+
+
+def _verdict(diff: float, p_value: float, alpha: float, tolerance: float | None) -> str:
+    if tolerance is None:  # compare: no gate, only direction and significance
+        if p_value < alpha:
+            return BETTER if diff > 0 else WORSE
+        return UNCHANGED if diff == 0 and p_value == 1.0 else NO_SIGNIFICANT_CHANGE
+    if diff > 0:
+        return IMPROVED
+    if diff == 0:
+        return UNCHANGED
+    if -diff <= tolerance + _EPSILON:
+        return WITHIN_TOLERANCE
+    return REGRESSION if p_value < alpha else NOT_SIGNIFICANT
+
+
+def _shared_candidates(reference: ResultsFile, new: ResultsFile, labels: tuple[str, str]) -> tuple[list[str], list[str]]:
+    before = [c.name for c in reference.candidates]
+    after = {c.name for c in new.candidates}
+    shared = [name for name in before if name in after]
+    if not shared:
+        raise HarnessInputError(
+            f"no candidate appears in both runs (reference {labels[0]}: {', '.join(before) or 'none'}; results "
+            f"{labels[1]}: {', '.join(sorted(after)) or 'none'}); the gate pairs candidates by name")
+    notes = [f"{name}: only in the reference, not gated" for name in before if name not in after]
+    notes += [f"{name}: only in the results, no reference to gate against" for name in sorted(after - set(before))]
+    return shared, notes
+
+
+def _parse_block(block, label: str) -> tuple[dict[str, float], float]:
+    if not isinstance(block, dict) or not set(block) <= {"metrics", "alpha"} or not isinstance(block.get("metrics"), dict):
+        raise HarnessInputError("the suite's gate block must be {metrics: {METRIC: TOLERANCE, ...}, alpha: A}",
+                                path=label, field="suite.gate")
+    return dict(block["metrics"]), block.get("alpha", DEFAULT_ALPHA)
+
+
+def _check_metric(metric: str, field: str = "metric") -> None:
+    if metric not in CASE_METRICS:
+        raise HarnessInputError(f"cannot gate {metric!r}: the gate compares per-case pass/fail metrics "
+                                f"({', '.join(CASE_METRICS)})", field=field)
+
+
+def _check_tolerance(metric: str, value, label: str | None, field: str | None = None) -> None:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1 or math.isnan(value):
+        raise HarnessInputError(f"tolerance for {metric} must be a fraction between 0 and 1 (0.02 = 2 points), "
+                                f"got {value!r}", path=label, field=field or f"gate.metrics.{metric}")
+
+
+def _read(run: ResultsFile | str | Path, default_label: str) -> tuple[ResultsFile, str]:
+    if isinstance(run, ResultsFile):
+        return run, default_label
+    return ResultsFile.read(run), str(run)
+
+
+def _pct(rate: float) -> str:
+    return f"{rate * 100:.1f}%"

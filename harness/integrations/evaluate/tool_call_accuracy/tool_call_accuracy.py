@@ -1,0 +1,33 @@
+"""evaluate module `tool_call_accuracy`: fraction of cases whose parsed calls match the expected calls (AST).
+
+Loads offline: `harness.integrations.evaluate.load_metric("tool_call_accuracy")`; `mode` is a compute kwarg.
+"""
+import evaluate
+
+from harness.integrations.evaluate import INPUTS_DESCRIPTION, cases_and_calls, metric_info
+from harness.scoring.tool_call_accuracy import check_case
+
+_DESCRIPTION = """
+Tool-call accuracy (AST match): a case passes when the calls parsed from the output match the
+expected calls: exact tool names, all required arguments, no argument outside schema and answer,
+types and values among the acceptable ones, parallel calls in any order; a case expecting no call
+passes when none is made. `mode="bfcl"` reproduces BFCL's ast_checker verdicts; `mode="strict"`
+(default) matches parallel calls optimally and fails unparseable output in irrelevance cases too.
+"""
+
+_KWARGS_DESCRIPTION = INPUTS_DESCRIPTION + """
+    mode: "strict" (default) or "bfcl".
+Returns:
+    tool_call_accuracy: fraction of cases that pass (0.0 for no cases).
+"""
+
+
+@evaluate.utils.file_utils.add_start_docstrings(_DESCRIPTION, _KWARGS_DESCRIPTION)
+class ToolCallAccuracy(evaluate.Metric):
+    def _info(self):
+        return metric_info(_DESCRIPTION, _KWARGS_DESCRIPTION)
+
+    def _compute(self, predictions, references, mode="strict"):
+        pairs = cases_and_calls(predictions, references)
+        passed = sum(check_case(case, calls, mode).passed for case, calls in pairs)
+        return {"tool_call_accuracy": passed / len(pairs) if pairs else 0.0}

@@ -1,0 +1,181 @@
+"""The results file: one versioned JSON document holding every per-case record and the aggregates.
+
+Reports and gates are pure functions of this file, so it carries everything they need: suite
+identity and hash, environment, each candidate's resolved spec and hash, and raw outputs.
+"""
+from __future__ import annotations
+
+import json
+import platform
+import sys
+from dataclasses import asdict, dataclass, field, fields
+from datetime import datetime, timezone
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Mapping
+
+from harness import __version__
+from harness.io.atomic import atomic_write_json
+from harness.errors import HarnessInputError
+
+RESULTS_SCHEMA_VERSION = 1
+RESULTS_KIND = "fc-harness-results"
+_TRACKED_PACKAGES = ("torch", "transformers", "peft", "trl", "datasets", "evaluate", "jsonschema", "pandas")
+
+
+@dataclass(frozen=True)
+class CaseRecord:
+    """What one candidate did on one case, stage by stage: parsed -> schema-valid -> right tools -> passed."""
+
+    case_id: str
+    category: str
+    candidate: str
+    output: Any                      # raw model output: text, or an OpenAI message dict
+    calls: list[dict] | None         # parsed calls as {"name", "arguments"}; None when unparseable
+    parsed: bool
+    schema_valid: bool
+    right_tools: bool
+    passed: bool
+    error_type: str | None
+    error_detail: str
+    expects_call: bool
+    schema_errors: list[str] = field(default_factory=list)
+    calls_valid: int = 0
+    calls_total: int = 0
+    call_counts: dict = field(default_factory=dict)       # PRFCounts.to_json()
+    argument_counts: dict = field(default_factory=dict)   # PRFCounts.to_json()
+    latency_ms: float | None = None
+    ttft_ms: float | None = None
+    input_tokens: int | None = None
+    output_tokens: int | None = None
+    #: True when the output came from the generation cache; latency and tokens are then those of the
+    #: run that generated it (what the model costs), not of this run's lookup.
+    cached: bool = False
+    meta: dict = field(default_factory=dict)
+
+    @property
+    def predicted_call(self) -> bool:
+        return bool(self.calls)
+
+    def to_json(self) -> dict:
+        return asdict(self)
+
+    @classmethod
+    def from_json(cls, data: dict) -> "CaseRecord":
+        names = {f.name for f in fields(cls)}
+        return cls(**{key: value for key, value in data.items() if key in names})
+
+
+@dataclass(frozen=True)
+class CandidateResult:
+    name: str
+    spec: dict
+    spec_hash: str
+    aggregates: dict
+    #: What a case's latency_ms means: `batched` (its share of a batch's wall time), `per_request`
+    #: (batch of one), or `recorded` (whatever the replayed file says).
+    latency_mode: str | None = None
+    #: The backend's identity (model, revision, device, settings): what the generation cache keyed on.
+    backend_identity: dict = field(default_factory=dict)
+    #: Fine-tunes only: the training run (time, device, tokens, loss curve), its cost, and whether this run
+    #: trained the adapter or reused a cached one (`harness.training.candidate.training_record`).
+    training: dict | None = None
+
+
+@dataclass(frozen=True)
+class ResultsFile:
+    """A whole run. `records` is flat: one `CaseRecord` per (candidate, case)."""
+
+    suite: dict
+    environment: dict
+    candidates: tuple[CandidateResult, ...]
+    records: tuple[CaseRecord, ...]
+    created_at: str = ""
+    schema_version: int = RESULTS_SCHEMA_VERSION
+
+    def records_for(self, candidate: str) -> list[CaseRecord]:
+        return [record for record in self.records if record.candidate == candidate]
+
+    def to_json(self) -> dict:
+        return {
+            "kind": RESULTS_KIND,
+            "schema_version": self.schema_version,
+            "harness_version": __version__,
+            "created_at": self.created_at,
+            "suite": self.suite,
+            "environment": self.environment,
+            "candidates": [asdict(candidate) for candidate in self.candidates],
+            "records": [record.to_json() for record in self.records],
+        }
+
+    def write(self, path: str | Path) -> None:
+        atomic_write_json(path, self.to_json())
+
+    @classmethod
+    def from_json(cls, data: Any, path: str | Path = "<results>") -> "ResultsFile":
+        if not isinstance(data, dict) or data.get("kind") != RESULTS_KIND:
+            raise HarnessInputError("not a harness results file (missing kind: fc-harness-results)", path=path)
+        version = data.get("schema_version")
+        if not isinstance(version, int):
+            raise HarnessInputError("results file has no schema_version", path=path, field="schema_version")
+        if version > RESULTS_SCHEMA_VERSION:
+            raise HarnessInputError(f"results schema version {version} is newer than this harness reads "
+                                    f"({RESULTS_SCHEMA_VERSION})", path=path, field="schema_version",
+                                    hint="upgrade the harness")
+        try:
+            return cls(
+                suite=data["suite"], environment=data["environment"],
+                candidates=tuple(CandidateResult(**c) for c in data["candidates"]),
+                records=tuple(CaseRecord.from_json(r) for r in data["records"]),
+                created_at=data.get("created_at", ""), schema_version=version,
+            )
+        except (KeyError, TypeError) as exc:
+            raise HarnessInputError(f"malformed results file: {exc}", path=path) from None
+
+    @classmethod
+    def read(cls, path: str | Path) -> "ResultsFile":
+        try:
+            data = json.loads(Path(path).read_text(encoding="utf-8"))
+        except FileNotFoundError:
+            raise HarnessInputError("file not found", path=path) from None
+        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+            raise HarnessInputError(f"not valid JSON: {exc}", path=path) from None
+        return cls.from_json(data, path)
+
+
+#: What makes two runs comparable case by case (gates, reports over several files): the same cases scored the
+#: same way. Not the same YAML: comparing a changed candidate with its reference is the point of a gate.
+COMPARABLE_SUITE_KEYS = ("name", "version", "cases_hash", "scoring_mode")
+
+
+def suite_differences(a: Mapping[str, Any], b: Mapping[str, Any]) -> list[str]:
+    """The identity keys on which two results files' suites differ (empty: comparable)."""
+    return [key for key in COMPARABLE_SUITE_KEYS if a.get(key) != b.get(key)]
+
+
+def describe_suite(suite: Mapping[str, Any]) -> str:
+    """One phrase naming a results file's suite, for refusals."""
+    return (f"'{suite.get('name')}' v{suite.get('version')} (cases {str(suite.get('cases_hash') or '?')[:12]}, "
+            f"mode {suite.get('scoring_mode')})")
+
+
+def environment_info(seed: int) -> dict:
+    """Versions and machine facts that can change a result, recorded with every run."""
+    packages = {}
+    for name in _TRACKED_PACKAGES:
+        try:
+            packages[name] = metadata.version(name)
+        except metadata.PackageNotFoundError:
+            packages[name] = None
+    return {
+        "harness": __version__,
+        "python": sys.version.split()[0],
+        "platform": platform.platform(),
+        "machine": platform.machine(),
+        "packages": packages,
+        "seed": seed,
+    }
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")

@@ -1,0 +1,98 @@
+"""Load a suite: YAML spec + data files -> a validated `Suite` with resolved paths and a content hash.
+
+All checking happens here, before any model runs or any output is written.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from harness.suite.case_loader import load_cases, load_tool_library
+from harness.suite.cases import Case, Tool
+from harness.errors import HarnessInputError
+from harness.suite.spec import CandidateSpec, SuiteSpec
+from harness.io.yaml_lines import dotted, line_of, load_yaml_with_lines
+
+
+@dataclass(frozen=True)
+class Suite:
+    """A loaded suite. `hash` covers the YAML bytes and every data file's bytes."""
+
+    spec: SuiteSpec
+    path: Path
+    cases: tuple[Case, ...] = field(repr=False)
+    tool_library: dict[str, Tool] = field(repr=False, hash=False)
+    hash: str = ""
+    #: Hash of the files that decide the cases (test split and tool library) only: editing a candidate or a
+    #: gate threshold in the YAML changes `hash` but not this, so such runs stay comparable.
+    cases_hash: str = ""
+
+    @property
+    def root(self) -> Path:
+        return self.path.parent
+
+    def resolve(self, relative: str) -> Path:
+        """A path from the suite YAML, resolved against the YAML's folder."""
+        return (self.root / relative).resolve()
+
+    def candidate(self, name: str) -> CandidateSpec:
+        for candidate in self.spec.candidates:
+            if candidate.name == name:
+                return candidate
+        known = ", ".join(c.name for c in self.spec.candidates) or "none"
+        raise HarnessInputError(f"no candidate named {name!r} (candidates: {known})", path=self.path)
+
+
+def load_suite(path: str | Path) -> Suite:
+    """Read and validate the suite at `path` (a YAML file, or a folder holding `suite.yaml`)."""
+    path = Path(path)
+    if path.is_dir():
+        path = path / "suite.yaml"
+    raw, lines = load_yaml_with_lines(path)
+    if not isinstance(raw, dict):
+        raise HarnessInputError("a suite must be a YAML mapping (name, data, candidates, ...)", path=path)
+    spec = _validate_spec(raw, lines, path)
+    data_paths = {role: (path.parent / rel) for role, rel in spec.data.model_dump().items() if rel}
+    for role, data_path in data_paths.items():
+        if not data_path.is_file():
+            raise HarnessInputError(f"data file not found: {data_path}", path=path,
+                                    line=line_of(lines, ("data", role)), field=f"data.{role}")
+    library = load_tool_library(data_paths["tools"]) if "tools" in data_paths else {}
+    cases = load_cases(data_paths["test"], library)
+    for index, candidate in enumerate(spec.candidates):
+        if candidate.outputs and not (path.parent / candidate.outputs).is_file():
+            raise HarnessInputError(f"outputs file not found: {path.parent / candidate.outputs}", path=path,
+                                    line=line_of(lines, ("candidates", index, "outputs")),
+                                    field=f"candidates[{index}].outputs")
+    return Suite(spec=spec, path=path.resolve(), cases=cases, tool_library=library,
+                 hash=content_hash([path, *(data_paths[role] for role in sorted(data_paths))]),
+                 cases_hash=content_hash([data_paths[role] for role in ("test", "tools") if role in data_paths]))
+
+
+def _validate_spec(raw: dict, lines, path: Path) -> SuiteSpec:
+    try:
+        return SuiteSpec.model_validate(raw)
+    except ValidationError as exc:
+        errors = exc.errors()
+        # A misspelt key also shows up as a missing one; the spelling is the thing to fix.
+        error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
+        location = tuple(error["loc"])
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = "unknown field (check the spelling)"
+        elif error["type"] == "missing":
+            message = "required field is missing"
+        raise HarnessInputError(message, path=path, line=line_of(lines, location), field=dotted(location)) from None
+
+
+def content_hash(paths: list[Path]) -> str:
+    """sha256 over files, each framed by its name, so renames and edits both show."""
+    digest = hashlib.sha256()
+    for file in paths:
+        digest.update(file.name.encode() + b"\0")
+        digest.update(file.read_bytes())
+        digest.update(b"\0")
+    return digest.hexdigest()
