@@ -1,5 +1,4 @@
-"""Built-in non-training candidate strategies: zero-shot, few-shot and RAG prompting.
+"""Built-in non-training candidate strategies: zero-shot, few-shot and RAG prompting, and the retrieval RAG uses.
 
-Importing this package registers them with `harness.run.strategy`.
+Registered as plugins in the harness's pyproject.toml (entry-point group `fc_harness.strategies`).
 """
-from baselines import few_shot, rag, zero_shot  # noqa: F401

@@ -5,16 +5,17 @@ Selection: `fixed` (the bank's first k), `random` (seeded per case) or `similar`
 from __future__ import annotations
 
 import random
-from typing import TYPE_CHECKING, Any, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Literal, Mapping, Sequence
 
+from pydantic import BaseModel, ConfigDict, Field
+
+from baselines.retrieval import make_retriever, prepare_queries
+from harness.backends.base import Prompt
 from harness.suite.cases import Case
 from harness.suite.example_bank import Example, last_user_text, request_key, suite_example_bank
-from harness.backends.base import Prompt
-from baselines.retrieval import make_retriever, prepare_queries
-from harness.run.strategy import register_strategy
 
 if TYPE_CHECKING:
-    from harness.suite.spec import CandidateSpec
+    from harness.suite.candidate import CandidateSpec
     from harness.suite.load import Suite
 
 
@@ -83,9 +84,21 @@ def _with_call_ids(message: Mapping[str, Any], number: int) -> dict:
     return {**message, "tool_calls": calls}
 
 
-@register_strategy("few_shot")
+class FewShotOptions(BaseModel):
+    """The candidate keys few-shot prompting reads."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: How many examples to show.
+    k: int = Field(3, ge=0, le=64)
+    #: Which: the first k (`fixed`), a seeded random k per case, or the k most similar to the request.
+    select: Literal["fixed", "random", "similar"] = "fixed"
+    #: How `similar` measures similarity.
+    retriever: Literal["bm25", "minilm"] = "bm25"
+
+
 class FewShotStrategy:
-    """k examples as earlier turns; `candidate.select` picks them, `candidate.retriever` ranks for `similar`.
+    """k examples as earlier turns; `select` picks them, `retriever` ranks for `similar`.
 
     Only the case's tools are offered, even where an example calls another tool: offering the examples' tools
     too would change what the case tests (an irrelevance case could become answerable, and schema validity
@@ -93,15 +106,23 @@ class FewShotStrategy:
     to call; `similar` naturally picks examples about the same tools.
     """
 
-    def __init__(self, candidate: CandidateSpec, suite: Suite):
-        self.k = candidate.k
-        self.select = candidate.select
+    Options = FewShotOptions
+
+    def __init__(self, candidate: CandidateSpec, suite: Suite, options: FewShotOptions):
+        self.k = options.k
+        self.select = options.select
         self.seed = suite.spec.seed
-        bank = suite_example_bank(suite, candidate, "few_shot") if self.k else ()
-        retriever = candidate.retriever if self.select == "similar" and self.k else None
+        bank = suite_example_bank(suite, candidate, self.k, "few_shot") if self.k else ()
+        retriever = options.retriever if self.select == "similar" and self.k else None
         if retriever:
             prepare_queries(retriever, suite_requests(suite))
         self.pool = ExamplePool(bank, retriever)
+
+    @classmethod
+    def check(cls, suite: Suite, candidate: CandidateSpec, options: FewShotOptions) -> None:
+        """The example bank exists and holds k examples (loading an embedder waits for the run)."""
+        if options.k:
+            suite_example_bank(suite, candidate, options.k, "few_shot")
 
     def examples_for(self, case: Case) -> list[Example]:
         if self.k == 0:

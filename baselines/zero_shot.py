@@ -4,14 +4,14 @@ The reference point every other strategy and every fine-tune is compared against
 """
 from __future__ import annotations
 
+from harness.backends.base import NoOptions, Prompt
 from harness.suite.cases import Case
-from harness.backends.base import Prompt
-from harness.run.strategy import register_strategy
 
 
-@register_strategy("zero_shot")
 class ZeroShotStrategy:
-    def __init__(self, candidate=None, suite=None):
+    Options = NoOptions
+
+    def __init__(self, candidate=None, suite=None, options=None):
         self.candidate = candidate
 
     def build_prompt(self, case: Case) -> Prompt:

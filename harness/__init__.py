@@ -2,7 +2,7 @@
 
 Suites of tool-use cases, candidates (prompting baselines and fine-tunes), scoring, results, reports.
 """
-__version__ = "0.1.0"
+from harness.version import __version__
 
 __all__ = ["__version__", "load_results"]
 

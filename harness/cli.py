@@ -11,7 +11,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from harness import __version__
+from harness.version import __version__
 from harness.errors import EXIT_BAD_INPUT, HarnessInputError
 
 EPILOG = "Exit status: 0 ok, 2 unusable input (one line on stderr says which file, line and field)."
@@ -178,8 +178,9 @@ def cmd_validate(args: argparse.Namespace) -> int:
     suite = load_suite(args.suite)
     per_category = Counter(case.category for case in suite.cases)
     categories = ", ".join(f"{name} {count}" for name, count in sorted(per_category.items()))
+    candidates = len(suite.spec.candidates)
     print(f"ok: {suite.spec.name} v{suite.spec.version}: {len(suite.cases)} cases ({categories}); "
-          f"{len(suite.spec.candidates)} candidates; hash {suite.hash[:12]}")
+          f"{candidates} candidate{'' if candidates == 1 else 's'}; hash {suite.hash[:12]}")
     return 0
 
 
@@ -196,7 +197,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
 def cmd_score(args: argparse.Namespace) -> int:
     from harness.parsing import decoder_named
-    from harness.suite.spec import CandidateSpec
+    from harness.suite.candidate import CandidateSpec
     from harness.suite.load import load_suite
 
     suite = load_suite(args.suite)
@@ -267,12 +268,12 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from harness.results.frame import CASE_METRICS
+    from harness.scoring.metric import per_case_metric_names
     from harness.gate.gate import changes_table, compare_runs
     from harness.results.file import ResultsFile
 
     before, after = ResultsFile.read(args.a), ResultsFile.read(args.b)
-    changes, notes = compare_runs(before, after, args.metrics or list(CASE_METRICS), alpha=args.alpha,
+    changes, notes = compare_runs(before, after, args.metrics or list(per_case_metric_names()), alpha=args.alpha,
                                   labels=(str(args.a), str(args.b)))
     print(f"A = {args.a}, B = {args.b}: exact McNemar on the cases both ran, alpha {args.alpha:g}\n")
     print(changes_table(changes, names=("A", "B")))

@@ -16,7 +16,6 @@ import time
 from harness.errors import HarnessInputError
 from harness.backends.embedded import load_causal_lm
 from harness.suite.load import load_suite
-from harness.training.data import suite_train_examples
 from harness.training.trainer import train_lora
 
 
@@ -38,7 +37,7 @@ def main() -> None:
     loaded = load_causal_lm(candidate.model, "cpu", suite.root)
     started = time.perf_counter()
     with tempfile.TemporaryDirectory() as out:
-        run = train_lora(loaded.model, loaded.tokenizer, suite_train_examples(suite), lora, suite.spec.seed, out,
+        run = train_lora(loaded.model, loaded.tokenizer, list(suite.train_examples), lora, suite.spec.seed, out,
                          progress=lambda message: print(f"{time.perf_counter() - started:7.1f} s  {message}"))
     print(f"{run.steps} steps in {run.wall_time_s:.1f} s: {run.seconds_per_step:.1f} s/step, "
           f"{run.tokens_trained / run.steps:.0f} real tokens/step")

@@ -11,7 +11,8 @@ import re
 import time
 from typing import Iterator, Sequence
 
-from harness.backends.base import Generation, Prompt, register_backend
+from harness.backends.base import Capabilities, Generation, NoOptions, Prompt
+from harness.plugins import BACKENDS, registry
 
 #: Seconds each case takes (env, so a subprocess run can be slowed down).
 DELAY_ENV = "FAKE_SLOW_DELAY_S"
@@ -22,6 +23,15 @@ _CITY = re.compile(r"Weather in (.+)\?")
 
 class SlowFakeBackend:
     """Deterministic answers from the prompt text; only the timing is real."""
+
+    Options = NoOptions
+    capabilities = Capabilities(cacheable=True, local_model=False, needs_model=True)
+    claims: tuple[str, ...] = ()
+    latency_mode = "batched"
+
+    @classmethod
+    def from_candidate(cls, candidate, suite, options=None, adapter_path=None) -> "SlowFakeBackend":
+        return cls(candidate, suite)
 
     def __init__(self, candidate=None, suite=None, delay_s: float | None = None):
         self.model = getattr(candidate, "model", None) or "fake"
@@ -46,7 +56,7 @@ class SlowFakeBackend:
                              input_tokens=len(text.split()), output_tokens=len(output.split()))
 
 
-register_backend("fake-slow")(SlowFakeBackend)
+registry(BACKENDS).register("fake-slow", SlowFakeBackend)
 
 
 def generated_ids(counter_path) -> list[str]:

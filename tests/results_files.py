@@ -21,7 +21,12 @@ def record(candidate: str, index: int, passed: bool, schema_valid: bool | None =
               "error_type": None if passed else "value_error", "error_detail": "", "expects_call": True,
               "latency_ms": 100.0 + index, "input_tokens": 50, "output_tokens": 10}
     values.update(fields)
-    return CaseRecord(**values)
+    return with_metrics(values)
+
+
+def with_metrics(values: dict) -> CaseRecord:
+    """A record whose built-in metric values follow from its stage fields, as a version-1 file's are read."""
+    return CaseRecord.from_json(values, schema_version=1)
 
 
 def make_results(outcomes: dict[str, list[bool]], schema: dict[str, list[bool]] | None = None,

@@ -50,8 +50,9 @@ def write_suite(root: Path, cases: list, outputs: dict[str, list] | None = None,
 
 
 def write_bank_suite(root: Path, cases: list, examples: list | None = None, library: list | None = None,
-                     candidates: list[str] = (), seed: int = 0) -> Path:
-    """A suite with an example bank (`data/examples.jsonl`) and/or a tool library (`data/tools.json`).
+                     candidates: list[str] = (), seed: int = 0, train: list | None = None) -> Path:
+    """A suite with an example bank (`data/examples.jsonl`), a tool library (`data/tools.json`) and/or a train
+    split (`data/train.jsonl`).
 
     `candidates` are YAML flow mappings, one per candidate; returns suite.yaml.
     """
@@ -63,6 +64,9 @@ def write_bank_suite(root: Path, cases: list, examples: list | None = None, libr
     if library is not None:
         (root / "data" / "tools.json").write_text(json.dumps(library))
         text += "  tools: data/tools.json\n"
+    if train is not None:
+        write_jsonl(root / "data" / "train.jsonl", train)
+        text += "  train: data/train.jsonl\n"
     if candidates:
         text += "candidates:\n" + "".join(f"  - {candidate}\n" for candidate in candidates)
     (root / "suite.yaml").write_text(text)

@@ -101,10 +101,10 @@ def test_same_prompt_under_two_case_ids_is_generated_once(store):
     assert later.seen == []
 
 
-def test_key_covers_identity_messages_and_tools_and_case_id_only_on_request():
+def test_key_covers_identity_messages_and_tools_but_not_the_case_id():
     identity = {"backend": "b"}
     assert cache_key(identity, _prompt("x", "same")) == cache_key(identity, _prompt("y", "same"))
-    assert cache_key(identity, _prompt("x", "same"), True) != cache_key(identity, _prompt("y", "same"), True)
+    assert cache_key(identity, _prompt("x", "same")) != cache_key(identity, _prompt("x", "other"))
     with_tool = Prompt(case_id="x", messages=_prompt("x", "same").messages,
                        tools=(Tool("f", "does f", {"type": "object", "properties": {}}),))
     assert cache_key(identity, with_tool) != cache_key(identity, _prompt("x", "same"))

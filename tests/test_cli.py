@@ -25,7 +25,7 @@ def _aggregates(results, name):
 
 def test_run_writes_results_and_markdown_table(quickstart_results):
     out, results = quickstart_results
-    assert results["kind"] == "fc-harness-results" and results["schema_version"] == 1
+    assert results["kind"] == "fc-harness-results" and results["schema_version"] == 2
     assert results["suite"]["name"] == "quickstart" and len(results["suite"]["hash"]) == 64
     assert [c["name"] for c in results["candidates"]] == ["hermes-model", "pythonic-model", "text-only-model"]
     assert len(results["records"]) == 36

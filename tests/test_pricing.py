@@ -8,7 +8,8 @@ from harness.run.pricing import cost_per_1k_calls, device_time_cost, price_table
 from harness.report.summary_table import COST_COLUMN, summary_frame
 from harness.results.file import CaseRecord, ResultsFile
 from harness.run.runner import CandidateRun, candidate_result
-from harness.suite.spec import CandidateSpec, PricesSpec
+from harness.suite.candidate import CandidateSpec
+from harness.suite.spec import PricesSpec
 from harness.suite.load import load_suite
 from tests.suite_files import weather_case, write_suite
 
@@ -107,7 +108,7 @@ def test_suite_yaml_prices_block_including_the_short_form(tmp_path, yaml_text, d
 
 @pytest.mark.parametrize("yaml_text, message", [
     ("prices: {local_cpu_hour: 0.1}\n", "unknown field"),
-    ("prices: {devices: {cpu: -1}}\n", "must be >= 0"),
+    ("prices: {devices: {cpu: -1}}\n", "greater than or equal to 0"),
     ("prices: {models: {m: {input_per_1m_usd: 1}}}\n", "required field is missing"),
 ])
 def test_bad_prices_are_one_line_input_errors(tmp_path, yaml_text, message):

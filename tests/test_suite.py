@@ -117,7 +117,7 @@ def test_known_defect_cases_load_for_reporting(tmp_path):
 @pytest.mark.parametrize("yaml_text, line, field", [
     ("name: s\ndata:\n  test: data/test.jsonl\nscoring:\n  mode: fuzzy\n", 5, "scoring.mode"),
     ("name: s\ndata:\n  tset: data/test.jsonl\n", 3, "data.tset"),
-    ("name: s\ndata: {test: data/test.jsonl}\ncandidates:\n  - {name: a, backend: replay}\n", 4, "candidates[0]"),
+    ("name: s\ndata: {test: data/test.jsonl}\ncandidates:\n  - {name: a, backend: replay}\n", 4, "candidates[0].outputs"),
     ("data: {test: data/test.jsonl}\n", 1, "name"),
 ])
 def test_spec_errors_point_at_yaml_line(tmp_path, yaml_text, line, field):

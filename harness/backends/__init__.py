@@ -1,10 +1,4 @@
-"""Model backends (replay, and later hf / openai), registered by name.
+"""Model backends: turn prompts into generations (hf, openai, replay, and any plugin in `fc_harness.backends`).
 
-Importing this package registers the built-in backends.
+`base` holds the interface and capabilities, `cache` the generation cache that wraps any backend.
 """
-from harness.backends.base import Generation, ModelBackend, Prompt, backend_factory, known_backends, register_backend
-from harness.backends import replay  # noqa: F401  (registers "replay")
-from harness.backends import hf  # noqa: F401  (registers "hf"; torch and transformers load only when used)
-from harness.backends import openai_backend  # noqa: F401  (registers "openai")
-
-__all__ = ["Generation", "ModelBackend", "Prompt", "backend_factory", "known_backends", "register_backend"]

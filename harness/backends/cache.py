@@ -11,7 +11,7 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
-from harness.errors import HarnessInputError
+from harness.errors import ErrorKind, HarnessInputError
 from harness.io.hashing import json_sha256
 from harness.backends.base import Generation, ModelBackend, Prompt
 from harness.io.paths import cache_root
@@ -20,7 +20,7 @@ from harness.io.paths import cache_root
 CACHE_FORMAT = 1
 CACHE_FILE = "generations.sqlite"
 #: Error type for a prompt the inner backend never answered (a backend bug, not the model's fault).
-NO_GENERATION = "backend_error"
+NO_GENERATION = ErrorKind.BACKEND_ERROR
 _LOOKUP_CHUNK = 500  # stays under SQLite's bound-parameter limit on old builds
 _GENERATION_FIELDS = tuple(f.name for f in dataclasses.fields(Generation))
 _SCHEMA = """
@@ -38,16 +38,15 @@ def default_cache_dir() -> Path:
     return cache_root()
 
 
-def cache_key(identity: Mapping[str, Any], prompt: Prompt, keys_on_case_id: bool = False) -> str:
+def cache_key(identity: Mapping[str, Any], prompt: Prompt) -> str:
     """sha256 of the backend identity and the prompt's messages and tools.
 
     The case id is left out, so the same prompt under two ids (or two suites) is generated once: a
-    backend's output may depend only on its identity and the prompt. A backend that does read the case
-    id says so with `keys_on_case_id = True`, and then the id is part of the key.
+    cacheable backend's output may depend only on its identity and the prompt (the replay backend,
+    which reads the case id, declares itself not cacheable).
     """
     payload = prompt.to_json()
-    if not keys_on_case_id:
-        payload.pop("case_id")
+    payload.pop("case_id")
     return json_sha256({"format": CACHE_FORMAT, "identity": dict(identity), "prompt": payload})
 
 
@@ -135,6 +134,10 @@ class CachingBackend:
     def identity(self) -> Mapping[str, Any]:
         return self.inner.identity()
 
+    @property
+    def latency_mode(self) -> str:
+        return self.inner.latency_mode
+
     def generate(self, prompts: Sequence[Prompt]) -> Iterator[Generation]:
         for generation, _ in self.generate_marked(prompts):
             yield generation
@@ -143,8 +146,7 @@ class CachingBackend:
         """`(generation, came_from_cache)` per prompt, in prompt order, each as soon as it and all before it exist."""
         identity = {"backend": dict(self.inner.identity()), **self.extra_identity}
         identity_hash = json_sha256(identity)
-        keys_on_case_id = bool(getattr(self.inner, "keys_on_case_id", False))
-        keys = [cache_key(identity, prompt, keys_on_case_id) for prompt in prompts]
+        keys = [cache_key(identity, prompt) for prompt in prompts]
         stored = self.store.get_many(keys)
         results: list[tuple[Generation, bool] | None] = [(stored[k], True) if k in stored else None for k in keys]
         # One model call per distinct missing key; later prompts with the same key share its answer.

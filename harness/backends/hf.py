@@ -8,17 +8,18 @@ import hashlib
 import json
 import time
 from pathlib import Path
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Literal, Mapping, Sequence
 
 from harness.suite.cases import Tool
-from harness.errors import HarnessInputError
+from harness.errors import ErrorKind, HarnessInputError
 from harness.io.hashing import file_sha256, json_sha256
-from harness.backends.base import Generation, Prompt, register_backend
+from pydantic import BaseModel, ConfigDict
+
+from harness.backends.base import Capabilities, Generation, GenerationSpec, Prompt
 from harness.backends.embedded import ModelSource, default_dtype, load_model, load_tokenizer, pick_device, resolve_model
 from harness.backends.prompt_format import CHATML_TEMPLATE, TOOL_INSTRUCTIONS, text_chat
-from harness.suite.spec import GenerationSpec
 
-GENERATION_ERROR = "generation_error"
+GENERATION_ERROR = ErrorKind.GENERATION_ERROR
 #: Prompts are sorted by length (less padding) only within windows of this many batches, so outputs still
 #: stream out early and in order, and a crash loses at most one window of finished work.
 SORT_WINDOW_BATCHES = 8
@@ -46,12 +47,27 @@ def count_prompt_tokens(tokenizer, text: str) -> list[int]:
     return tokenizer(text, add_special_tokens=False, verbose=False)["input_ids"]
 
 
+class HFOptions(BaseModel):
+    """The candidate keys the hf backend reads."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    #: An existing PEFT adapter folder, relative to the suite (a `lora:` block trains one instead).
+    adapter: str | None = None
+    device: Literal["auto", "cpu", "cuda"] = "auto"
+    generation: GenerationSpec = GenerationSpec()
+
+
 class HFBackend:
     """Greedy, batched generation with KV cache and left padding; one `Generation` per prompt, in prompt order.
 
     The tokenizer loads at once (identity needs its template); the weights load on the first `generate`, so a
     fully cached run never pays for them.
     """
+
+    Options = HFOptions
+    capabilities = Capabilities(cacheable=True, local_model=True, needs_model=True)
+    claims: tuple[str, ...] = ()
 
     def __init__(self, model: str, generation: GenerationSpec | None = None, device: str = "auto",
                  adapter_path: str | Path | None = None, base_dir: str | Path | None = None):
@@ -66,12 +82,28 @@ class HFBackend:
         self._model = None
 
     @classmethod
-    def from_candidate(cls, candidate, suite, adapter_path: str | Path | None = None) -> "HFBackend":
-        """Registry factory. `adapter_path` (e.g. from the LoRA trainer) wins over the candidate's `adapter:`."""
-        if adapter_path is None and candidate.adapter:
-            adapter_path = suite.resolve(candidate.adapter)
-        return cls(candidate.model, candidate.generation, candidate.device, adapter_path,
+    def from_candidate(cls, candidate, suite, options: HFOptions | None = None,
+                       adapter_path: str | Path | None = None) -> "HFBackend":
+        """Plugin factory. `adapter_path` (e.g. from the LoRA trainer) wins over the candidate's `adapter:`."""
+        options = options or candidate.backend_options()
+        if adapter_path is None and options.adapter:
+            adapter_path = suite.resolve(options.adapter)
+        return cls(candidate.model, options.generation, options.device, adapter_path,
                    base_dir=suite.root if suite is not None else None)
+
+    @staticmethod
+    def check(suite, candidate, options: HFOptions) -> None:
+        """A candidate either trains an adapter (`lora:`) or uses one (`adapter:`), and a used one exists."""
+        if candidate.lora is not None and options.adapter is not None:
+            raise suite.field_error(suite.candidate_location(candidate, "adapter"),
+                                    "give either `lora:` (train an adapter) or `adapter:` (use one), not both")
+        if options.adapter is not None and not suite.resolve(options.adapter).is_dir():
+            raise suite.field_error(suite.candidate_location(candidate, "adapter"),
+                                    f"adapter folder not found: {suite.resolve(options.adapter)}")
+
+    @property
+    def latency_mode(self) -> str:
+        return self.generation.latency_mode
 
     @property
     def batch_size(self) -> int:
@@ -200,8 +232,6 @@ class HFBackend:
         count = next((position + 1 for position, token in enumerate(row) if token in self.eos_ids), len(row))
         return self.tokenizer.decode(row[:count], skip_special_tokens=True), count
 
-
-register_backend("hf")(HFBackend.from_candidate)
 
 
 class _FirstTokenClock:

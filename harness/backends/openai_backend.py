@@ -15,15 +15,17 @@ import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
-from typing import TYPE_CHECKING, Any, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Optional, Sequence
 
-from harness.errors import HarnessInputError
-from harness.backends.base import Generation, Prompt, register_backend
+from harness.errors import ErrorKind, HarnessInputError
+from pydantic import BaseModel, ConfigDict, Field
+
+from harness.backends.base import Capabilities, Generation, GenerationSpec, Prompt
 from harness.backends.prompt_format import text_chat
 from harness.scoring.names import api_name, tools_as_offered
 
-TIMEOUT = "timeout"
-ENDPOINT_ERROR = "endpoint_error"
+TIMEOUT = ErrorKind.TIMEOUT
+ENDPOINT_ERROR = ErrorKind.ENDPOINT_ERROR
 #: Sent when `api_key_env` is null: local servers ignore the key, but the SDK refuses to go without one.
 PLACEHOLDER_KEY = "no-key"
 _MAX_ERROR_CHARS = 300
@@ -39,29 +41,61 @@ def _sdk():
     return openai
 
 
+class EndpointSpec(BaseModel):
+    """An OpenAI-compatible chat-completions endpoint (vLLM, TGI, llama.cpp server, hosted APIs)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    base_url: str = Field(min_length=1, description="e.g. http://localhost:8000/v1")
+    #: Name of the environment variable holding the API key; the key itself never appears in a suite or result.
+    api_key_env: Optional[str] = "OPENAI_API_KEY"
+    tool_mode: Literal["native", "prompt"] = "native"
+    concurrency: int = Field(4, ge=1, le=256)
+    timeout_s: float = Field(60.0, gt=0)
+    max_retries: int = Field(3, ge=0, le=20)
+
+
+class OpenAIOptions(BaseModel):
+    """The candidate keys the openai backend reads."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    endpoint: EndpointSpec
+    generation: GenerationSpec = GenerationSpec()
+
+
 class OpenAIBackend:
     """Sends each prompt as one chat-completions request, `concurrency` at a time."""
 
-    def __init__(self, candidate, names: str = "exact"):
-        endpoint = candidate.endpoint
-        if endpoint is None or not candidate.model:
-            raise HarnessInputError("an openai candidate needs `model:` and `endpoint: {base_url: ...}`",
-                                    field="endpoint")
+    Options = OpenAIOptions
+    capabilities = Capabilities(cacheable=True, local_model=False, needs_model=True)
+    claims = ("endpoint",)
+
+    def __init__(self, candidate, names: str = "exact", options: OpenAIOptions | None = None):
+        options = options or candidate.backend_options()
+        endpoint = options.endpoint
+        if not candidate.model:
+            raise HarnessInputError("an openai candidate needs `model:`", field="model")
         self.endpoint = endpoint
         self.model = candidate.model
         #: `underscore_to_dot`: the API forbids `.` in function names, so tools go out as `math_factorial`.
         self.names = names
-        self.generation = candidate.generation
+        self.generation = options.generation
         # Streaming is how time-to-first-token is seen; per_request mode is the one that reports it.
-        self.stream = candidate.generation.latency_mode == "per_request"
+        self.stream = options.generation.latency_mode == "per_request"
         self._key = _read_api_key(endpoint.api_key_env)
         self._client = _sdk().OpenAI(base_url=endpoint.base_url, api_key=self._key or PLACEHOLDER_KEY,
                                      timeout=endpoint.timeout_s, max_retries=endpoint.max_retries)
 
     @classmethod
-    def from_candidate(cls, candidate, suite) -> OpenAIBackend:
+    def from_candidate(cls, candidate, suite, options: OpenAIOptions | None = None,
+                       adapter_path=None) -> OpenAIBackend:
         names = candidate.names or (suite.spec.scoring.names if suite is not None else "exact")
-        return cls(candidate, names)
+        return cls(candidate, names, options)
+
+    @property
+    def latency_mode(self) -> str:
+        return self.generation.latency_mode
 
     def identity(self) -> dict:
         # Retries, timeouts and concurrency change when answers arrive, not what they say: left out.
@@ -196,8 +230,6 @@ class OpenAIBackend:
         text = " ".join(text.split())
         return text if len(text) <= _MAX_ERROR_CHARS else text[:_MAX_ERROR_CHARS - 3] + "..."
 
-
-register_backend("openai")(OpenAIBackend.from_candidate)
 
 
 class _RunStop:

@@ -10,19 +10,35 @@ from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 from harness.suite.case_loader import read_jsonl
-from harness.errors import HarnessInputError
+from harness.errors import ErrorKind, HarnessInputError
 from harness.io.hashing import file_sha256
-from harness.backends.base import Generation, Prompt, register_backend
+from pydantic import BaseModel, ConfigDict, Field
 
-MISSING_OUTPUT = "missing_output"
+from harness.backends.base import Capabilities, Generation, Prompt
+
+MISSING_OUTPUT = ErrorKind.MISSING_OUTPUT
 _METRIC_FIELDS = ("latency_ms", "ttft_ms", "input_tokens", "output_tokens")
 #: BFCL's names for the same facts, and the factor to our units (its latency is in seconds).
 _BFCL_METRIC_FIELDS = {"latency": ("latency_ms", 1000.0), "input_token_count": ("input_tokens", 1),
                        "output_token_count": ("output_tokens", 1)}
 
 
+class ReplayOptions(BaseModel):
+    """The candidate keys the replay backend reads."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    outputs: str = Field(min_length=1, description="JSONL of recorded outputs, relative to the suite")
+
+
 class ReplayBackend:
     """Looks each prompt's case id up in a recorded-outputs file; a missing id is a per-case error."""
+
+    Options = ReplayOptions
+    #: Already on disk: nothing to cache, and no model to name.
+    capabilities = Capabilities(cacheable=False, local_model=False, needs_model=False)
+    claims = ("outputs",)
+    latency_mode = "recorded"
 
     def __init__(self, outputs_path: str | Path):
         self.path = Path(outputs_path)
@@ -41,8 +57,18 @@ class ReplayBackend:
         return {"backend": "replay", "outputs_sha256": file_sha256(self.path)}
 
     @classmethod
-    def from_candidate(cls, candidate, suite) -> "ReplayBackend":
-        return cls(suite.resolve(candidate.outputs))
+    def from_candidate(cls, candidate, suite, options: ReplayOptions | None = None,
+                       adapter_path=None) -> "ReplayBackend":
+        options = options or candidate.backend_options()
+        return cls(suite.resolve(options.outputs) if suite is not None else options.outputs)
+
+    @classmethod
+    def check(cls, suite, candidate, options: ReplayOptions) -> None:
+        """The outputs file exists and every line of it reads, before any candidate runs."""
+        path = suite.resolve(options.outputs)
+        if not path.is_file():
+            raise suite.field_error(suite.candidate_location(candidate, "outputs"), f"outputs file not found: {path}")
+        cls(path)
 
     def generate(self, prompts: Sequence[Prompt]) -> Iterator[Generation]:
         for prompt in prompts:
@@ -51,9 +77,6 @@ class ReplayBackend:
                 yield Generation(error_type=MISSING_OUTPUT, error=f"no recorded output for case {prompt.case_id!r}")
                 continue
             yield Generation(**data)
-
-
-register_backend("replay")(ReplayBackend.from_candidate)
 
 
 def _recorded_metrics(data: dict, path: Path, line: int) -> dict[str, Any]:

@@ -6,21 +6,25 @@ exact McNemar test over the cases both runs share; anything else is noise and pa
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 from tabulate import tabulate
 
 from harness.errors import HarnessInputError
-from harness.results.frame import CASE_METRICS, load_results
 from harness.report.stats import mcnemar_exact
 from harness.results.file import ResultsFile, describe_suite, suite_differences
+from harness.results.frame import load_results, metric_column
+from harness.scoring.metric import metrics, per_case_metric_names
+from harness.suite.spec import GateSpec
 
 #: Used when the reference's suite records no `gate:` block.
-DEFAULT_TOLERANCES = {"tool_call_accuracy": 0.02, "schema_validity": 0.02}
-DEFAULT_ALPHA = 0.05
+#: A suite without a `gate:` block is gated as `GateSpec()` says.
+DEFAULT_TOLERANCES = dict(GateSpec().metrics)
+DEFAULT_ALPHA = GateSpec().alpha
 #: Rates are fractions of cases; 1e-9 keeps 1.0 -> 0.98 (a float difference of 0.02000...02) inside 0.02.
 _EPSILON = 1e-9
 
@@ -131,7 +135,7 @@ def compare_runs(reference: ResultsFile, new: ResultsFile, metrics: list[str], a
     """
     check_comparable(reference, new, *labels)
     for metric in metrics:
-        _check_metric(metric)
+        _located(lambda: check_gated_metric(metric), path=None, field="metric")
     reference_frame, new_frame = load_results(reference), load_results(new)
     shared, notes = _shared_candidates(reference, new, labels)
     changes = []
@@ -170,8 +174,7 @@ def gate_config(reference: ResultsFile, label: str = "<reference>", tolerances: 
         base, base_alpha = _parse_block(block, label)
     merged = base | dict(tolerances or {})
     for metric, value in merged.items():
-        _check_metric(metric)
-        _check_tolerance(metric, value, label)
+        _located(lambda: check_gated_metric(metric, value), path=label, field=f"gate.metrics.{metric}")
     chosen_alpha = base_alpha if alpha is None else alpha
     if not (isinstance(chosen_alpha, (int, float)) and 0 < chosen_alpha < 1):
         raise HarnessInputError(f"alpha must be between 0 and 1, got {chosen_alpha!r}", field="alpha")
@@ -188,8 +191,7 @@ def parse_tolerance(text: str) -> tuple[str, float]:
     except ValueError:
         raise HarnessInputError(f"expected METRIC=VALUE (e.g. tool_call_accuracy=0.02), got {text!r}",
                                 field="--tolerance") from None
-    _check_metric(metric.strip(), field="--tolerance")
-    _check_tolerance(metric.strip(), number, None, field="--tolerance")
+    _located(lambda: check_gated_metric(metric.strip(), number), path=None, field="--tolerance")
     return metric.strip(), number
 
 
@@ -204,7 +206,7 @@ def changes_table(changes: list[MetricChange] | tuple[MetricChange, ...],
 
 def _compare(reference: pd.DataFrame, new: pd.DataFrame, candidate: str, metric: str, alpha: float,
              tolerance: float | None) -> MetricChange | None:
-    column = CASE_METRICS[metric]
+    column = metric_column(metric)
     before = reference[reference["candidate"] == candidate].set_index("case_id")[column]
     after = new[new["candidate"] == candidate].set_index("case_id")[column]
     for outcomes, which in ((before, "reference"), (after, "results")):
@@ -256,16 +258,26 @@ def _parse_block(block, label: str) -> tuple[dict[str, float], float]:
     return dict(block["metrics"]), block.get("alpha", DEFAULT_ALPHA)
 
 
-def _check_metric(metric: str, field: str = "metric") -> None:
-    if metric not in CASE_METRICS:
-        raise HarnessInputError(f"cannot gate {metric!r}: the gate compares per-case pass/fail metrics "
-                                f"({', '.join(CASE_METRICS)})", field=field)
+def check_gated_metric(metric: str, tolerance: Any = 0.0) -> None:
+    """A gated metric must be a registered per-case metric (the gate pairs cases), its tolerance a fraction in
+    [0, 1]. Raises HarnessInputError without a location: each caller says where the metric was written."""
+    gateable = ", ".join(per_case_metric_names())
+    if metric not in per_case_metric_names():
+        known = metric in {m.name for m in metrics()}
+        reason = "it is an aggregate only, and the gate compares per-case pass/fail metrics" if known else \
+            "no such metric"
+        raise HarnessInputError(f"cannot gate {metric!r}: {reason}", hint=f"gateable: {gateable}")
+    if isinstance(tolerance, bool) or not isinstance(tolerance, (int, float)) or math.isnan(tolerance) \
+            or not 0 <= tolerance <= 1:
+        raise HarnessInputError(f"tolerance for {metric} must be a fraction between 0 and 1, got {tolerance!r}",
+                                hint="0.02 = 2 points")
 
 
-def _check_tolerance(metric: str, value, label: str | None, field: str | None = None) -> None:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or not 0 <= value <= 1 or math.isnan(value):
-        raise HarnessInputError(f"tolerance for {metric} must be a fraction between 0 and 1 (0.02 = 2 points), "
-                                f"got {value!r}", path=label, field=field or f"gate.metrics.{metric}")
+def _located(check: Callable[[], None], path: str | None, field: str) -> None:
+    try:
+        check()
+    except HarnessInputError as exc:
+        raise HarnessInputError(exc.message, path=path, field=field, hint=exc.hint) from None
 
 
 def _read(run: ResultsFile | str | Path, default_label: str) -> tuple[ResultsFile, str]:

@@ -9,11 +9,11 @@ from __future__ import annotations
 from typing import Any
 
 from harness.suite.cases import ToolCall
-from harness.parsing.decoders import Decoder, decoder_named, decoder_names, register_decoder
+from harness.parsing.decoders import Decoder, decoder, decoder_named, decoder_names
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import ParseContext, check_call_count
 
-__all__ = ["Decoder", "ParseError", "decoder_named", "decoder_names", "parse_tool_calls", "register_decoder"]
+__all__ = ["Decoder", "ParseError", "decoder", "decoder_named", "decoder_names", "parse_tool_calls"]
 
 
 def parse_tool_calls(output: Any, decoder: str = "auto", mode: str = "strict") -> list[ToolCall]:

@@ -19,7 +19,7 @@ from typing import Any
 
 from harness.suite.cases import ToolCall
 from harness.parsing.bfcl_ast import bfcl_ast_parse, bracketed, default_prompt_decode
-from harness.parsing.decoders import register_decoder
+from harness.parsing.decoders import decoder
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import MAX_DEPTH, ParseContext, check_call_count, check_length
 from harness.parsing.literals import parse_expression
@@ -51,34 +51,34 @@ def _calls(pairs: list[tuple[Any, Any]]) -> list[ToolCall]:
 
 # ---- prompt mode: pythonic text ----
 
-@register_decoder("bfcl_prompt", "BFCL's default prompt decoding: the whole answer is `[f(a=1), ...]` "
+@decoder("BFCL's default prompt decoding: the whole answer is `[f(a=1), ...]` "
                                  "(backticks trimmed, brackets added; prose or a ```python fence fails)")
-def _prompt(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_prompt(output: Any, context: ParseContext) -> list[ToolCall]:
     return default_prompt_decode(_text(output), context)
 
 
-@register_decoder("bfcl_gemma", "BFCL's Gemma handler (open-weights prompt models): default prompt decoding")
-def _gemma(output: Any, context: ParseContext) -> list[ToolCall]:
+@decoder("BFCL's Gemma handler (open-weights prompt models): default prompt decoding")
+def bfcl_gemma(output: Any, context: ParseContext) -> list[ToolCall]:
     return default_prompt_decode(_text(output), context)
 
 
-@register_decoder("bfcl_gemini", "BFCL's Gemini prompt handler: ```tool_code fences removed, then default "
+@decoder("BFCL's Gemini prompt handler: ```tool_code fences removed, then default "
                                  "prompt decoding")
-def _gemini(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_gemini(output: Any, context: ParseContext) -> list[ToolCall]:
     text = _text(output).replace("```tool_code\n", "").replace("\n```", "")
     return default_prompt_decode(text, context)
 
 
-@register_decoder("bfcl_mistral", "BFCL's Mistral prompt handler (2025.6.8): escaped `\\_` unescaped, brackets "
+@decoder("BFCL's Mistral prompt handler (2025.6.8): escaped `\\_` unescaped, brackets "
                                   "added, older AST step")
-def _mistral(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_mistral(output: Any, context: ParseContext) -> list[ToolCall]:
     text = _text(output).replace("\\_", "_")
     return bfcl_ast_parse(bracketed(text), context, legacy=True)
 
 
-@register_decoder("bfcl_deepseek", "BFCL's DeepSeek-Coder handler (2025.6.8): a leading ```json or ```python "
+@decoder("BFCL's DeepSeek-Coder handler (2025.6.8): a leading ```json or ```python "
                                    "fence removed, then default prompt decoding (older AST step)")
-def _deepseek(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_deepseek(output: Any, context: ParseContext) -> list[ToolCall]:
     text = _text(output).strip()
     for fence in ("```json", "```python"):
         if text.startswith(fence):
@@ -86,14 +86,14 @@ def _deepseek(output: Any, context: ParseContext) -> list[ToolCall]:
     return default_prompt_decode(text, context, legacy=True)
 
 
-@register_decoder("bfcl_gorilla", "BFCL's Gorilla OpenFunctions handler: the answer wrapped in brackets")
-def _gorilla(output: Any, context: ParseContext) -> list[ToolCall]:
+@decoder("BFCL's Gorilla OpenFunctions handler: the answer wrapped in brackets")
+def bfcl_gorilla(output: Any, context: ParseContext) -> list[ToolCall]:
     return bfcl_ast_parse("[" + _text(output) + "]", context)
 
 
-@register_decoder("bfcl_databricks", "BFCL's DBRX handler (2025.6.8): single quotes around strings removed, "
+@decoder("BFCL's DBRX handler (2025.6.8): single quotes around strings removed, "
                                      "brackets added, older AST step; the raw answer as a fallback")
-def _databricks(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_databricks(output: Any, context: ParseContext) -> list[ToolCall]:
     raw = _text(output)
     text = re.sub(r"'([^']*)'", r"\1", raw).replace("\n    ", "")
     text = bracketed(text)
@@ -105,9 +105,9 @@ def _databricks(output: Any, context: ParseContext) -> list[ToolCall]:
         return bfcl_ast_parse(raw, context, legacy=True)
 
 
-@register_decoder("bfcl_raven", "BFCL's Nexus Raven handler: `;` separates calls; `out_of_domain(...)` means "
+@decoder("BFCL's Nexus Raven handler: `;` separates calls; `out_of_domain(...)` means "
                                 "no call")
-def _raven(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_raven(output: Any, context: ParseContext) -> list[ToolCall]:
     text = _text(output)
     if text.endswith(";"):
         text = text[:-1]
@@ -118,9 +118,9 @@ def _raven(output: Any, context: ParseContext) -> list[ToolCall]:
 
 # ---- prompt mode: JSON text ----
 
-@register_decoder("bfcl_hermes", "BFCL's Hermes handler (2025.6.8): the one line after each `<tool_call>` line, "
+@decoder("BFCL's Hermes handler (2025.6.8): the one line after each `<tool_call>` line, "
                                  "quotes made double, read as JSON")
-def _hermes(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_hermes(output: Any, context: ParseContext) -> list[ToolCall]:
     pairs: list[tuple[Any, Any]] = []
     inside = False
     for line in _text(output).split("\n"):
@@ -136,9 +136,9 @@ def _hermes(output: Any, context: ParseContext) -> list[ToolCall]:
     return _calls(pairs)
 
 
-@register_decoder("bfcl_qwen", "BFCL's Qwen function-calling handler: JSON between `<tool_call>\\n` and "
+@decoder("BFCL's Qwen function-calling handler: JSON between `<tool_call>\\n` and "
                                "`\\n</tool_call>`; unreadable blocks are skipped")
-def _qwen(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_qwen(output: Any, context: ParseContext) -> list[ToolCall]:
     pairs = []
     for body in re.findall(r"<tool_call>\n(.*?)\n</tool_call>", _text(output), re.DOTALL):
         try:
@@ -151,17 +151,17 @@ def _qwen(output: Any, context: ParseContext) -> list[ToolCall]:
     return _calls(pairs)
 
 
-@register_decoder("bfcl_glm", "BFCL's GLM handler: `name` on the first line, its JSON arguments on the second")
-def _glm(output: Any, context: ParseContext) -> list[ToolCall]:
+@decoder("BFCL's GLM handler: `name` on the first line, its JSON arguments on the second")
+def bfcl_glm(output: Any, context: ParseContext) -> list[ToolCall]:
     lines = _text(output).split("\n")
     if len(lines) == 1:
         return []  # one line of text: BFCL's decoded `[text]` holds no call
     return _calls([(lines[0], json_text(lines[1]))])
 
 
-@register_decoder("bfcl_granite", "BFCL's Granite handler: JSON objects after `<function_call>`; "
+@decoder("BFCL's Granite handler: JSON objects after `<function_call>`; "
                                   "`no_function` means no call")
-def _granite(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_granite(output: Any, context: ParseContext) -> list[ToolCall]:
     text = _text(output)
     chunks = [chunk.strip() for chunk in text.split("<function_call>") if chunk.strip()]
     pairs, said_none = [], False
@@ -187,9 +187,9 @@ def _granite(output: Any, context: ParseContext) -> list[ToolCall]:
     return _calls(pairs)
 
 
-@register_decoder("bfcl_llama", "BFCL's Llama 3.1 function-calling handler: JSON `{name, parameters}` objects "
+@decoder("BFCL's Llama 3.1 function-calling handler: JSON `{name, parameters}` objects "
                                 "after <|python_tag|>, `;`-separated or as one Python literal")
-def _llama(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_llama(output: Any, context: ParseContext) -> list[ToolCall]:
     text = _text(output).replace("<|python_tag|>", "")
     if ";" in text:
         values = [json_text(part) for part in text.split(";")]
@@ -202,9 +202,9 @@ def _llama(output: Any, context: ParseContext) -> list[ToolCall]:
     return _calls([_keyed(value, "name", "parameters") for value in values])
 
 
-@register_decoder("bfcl_xlam", "BFCL's Salesforce xLAM handler: a JSON list (or object) of {name, arguments}, "
+@decoder("BFCL's Salesforce xLAM handler: a JSON list (or object) of {name, arguments}, "
                                "else `;`-separated JSON objects")
-def _xlam(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_xlam(output: Any, context: ParseContext) -> list[ToolCall]:
     text = _text(output)
     try:
         values = json.loads(text)
@@ -219,9 +219,9 @@ def _xlam(output: Any, context: ParseContext) -> list[ToolCall]:
 
 # ---- function-calling mode: structured answers ----
 
-@register_decoder("bfcl_fc", "BFCL's function-calling handlers (OpenAI, Claude, Mistral, Gemini, ...): a list of "
+@decoder("BFCL's function-calling handlers (OpenAI, Claude, Mistral, Gemini, ...): a list of "
                              "{name: arguments}, arguments an object or JSON text; text means no call")
-def _fc(output: Any, context: ParseContext) -> list[ToolCall]:
+def bfcl_fc(output: Any, context: ParseContext) -> list[ToolCall]:
     if isinstance(output, str):
         return []  # the API answered in text, with no call
     if isinstance(output, Mapping):  # an OpenAI message, as the harness's openai backend records it
@@ -244,9 +244,9 @@ def _fc(output: Any, context: ParseContext) -> list[ToolCall]:
     return _calls(pairs)
 
 
-@register_decoder("bfcl_functionary", "BFCL's Functionary handler: function-calling answers, as bfcl_fc")
-def _functionary(output: Any, context: ParseContext) -> list[ToolCall]:
-    return _fc(output, context)
+@decoder("BFCL's Functionary handler: function-calling answers, as bfcl_fc")
+def bfcl_functionary(output: Any, context: ParseContext) -> list[ToolCall]:
+    return bfcl_fc.decode(output, context)
 
 
 def _message_calls(message: Mapping[str, Any]) -> list[dict]:

@@ -2,16 +2,17 @@
 
 `auto` (the default) reads every format it recognises; the other lenient names pin one format; the `bfcl_*`
 decoders reproduce one BFCL model-handler family exactly (`harness.parsing.bfcl_styles`). A decoder returns
-the calls ([] for none) or raises ParseError; it never sees anything but data.
+the calls ([] for none) or raises ParseError; it never sees anything but data. Decoders are plugins
+(entry-point group `fc_harness.decoders`), the built-ins included.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import Any, Callable
 
-from harness.suite.cases import ToolCall
-from harness.errors import HarnessInputError
 from harness.parsing.limits import ParseContext
+from harness.plugins import DECODERS, registry
+from harness.suite.cases import ToolCall
 
 DecodeFunction = Callable[[Any, ParseContext], list[ToolCall]]
 
@@ -24,32 +25,22 @@ class Decoder:
     decode: DecodeFunction
     summary: str
 
+    def __call__(self, output: Any, context: ParseContext) -> list[ToolCall]:
+        return self.decode(output, context)
 
-_DECODERS: dict[str, Decoder] = {}
 
-
-def register_decoder(name: str, summary: str) -> Callable[[DecodeFunction], DecodeFunction]:
-    """Decorator: make `decode(output, context)` available as `decoder: <name>`. A name is registered once."""
-    def decorate(decode: DecodeFunction) -> DecodeFunction:
-        if name in _DECODERS and _DECODERS[name].decode is not decode:
-            raise ValueError(f"decoder {name!r} is registered twice")
-        _DECODERS[name] = Decoder(name, decode, summary)
-        return decode
-    return decorate
+def decoder(summary: str, name: str | None = None) -> Callable[[DecodeFunction], Decoder]:
+    """Decorator: a decode function as a `Decoder` named after it (or `name`); a plugin package exposes it as an
+    entry point in group `fc_harness.decoders`."""
+    def make(decode: DecodeFunction) -> Decoder:
+        return Decoder(name or decode.__name__, decode, summary)
+    return make
 
 
 def decoder_named(name: str) -> Decoder:
     """The decoder registered as `name`; an unknown name is bad input naming the known ones."""
-    _load_builtins()
-    if name not in _DECODERS:
-        raise HarnessInputError(f"unknown decoder {name!r} (known: {', '.join(decoder_names())})", field="decoder")
-    return _DECODERS[name]
+    return registry(DECODERS).get(name)
 
 
 def decoder_names() -> tuple[str, ...]:
-    _load_builtins()
-    return tuple(sorted(_DECODERS))
-
-
-def _load_builtins() -> None:
-    from harness.parsing import bfcl_styles, formats  # noqa: F401  (register on import)
+    return registry(DECODERS).names()

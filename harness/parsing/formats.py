@@ -10,7 +10,7 @@ from functools import partial
 from typing import Any, Callable
 
 from harness.suite.cases import ToolCall
-from harness.parsing.decoders import register_decoder
+from harness.parsing.decoders import Decoder
 from harness.parsing.errors import ParseError
 from harness.parsing.fc_lists import calls_from_fc_list
 from harness.parsing.freeform import JSON_ONLY, PYTHONIC_ONLY, parse_freeform
@@ -72,14 +72,9 @@ def _detect_format(text: str) -> str:
 _PARSERS: dict[str, _TextParser] = {name: parser for name, parser, _ in PINNED_FORMATS} | {"freeform": _FREEFORM}
 
 
-@register_decoder("auto", "every format below, detected per output (the default)")
-def _auto(output: Any, context: ParseContext) -> list[ToolCall]:
-    return decode_lenient(output, "auto", context)
+def _lenient(name: str, summary: str) -> Decoder:
+    return Decoder(name, lambda output, context: decode_lenient(output, name, context), summary)
 
 
-def _register_pinned(name: str, summary: str) -> None:
-    register_decoder(name, summary)(lambda output, context: decode_lenient(output, name, context))
-
-
-for _name, _parser, _summary in PINNED_FORMATS:
-    _register_pinned(_name, _summary)
+AUTO = _lenient("auto", "every format below, detected per output (the default)")
+HERMES, JSON, OPENAI, PYTHONIC, MISTRAL, PYTHON_TAG = (_lenient(name, summary) for name, _, summary in PINNED_FORMATS)

@@ -1,4 +1,5 @@
-"""A report's content, computed once: results files merged and checked, then every table, figure input and the decision.
+"""A report's content, computed once: results files merged and checked, the leaderboard and the decision, then
+every registered section (`harness.report.section`).
 
 Renderers (markdown, HTML, CSV, JSON) only format a `Report`; they compute nothing themselves.
 """
@@ -11,34 +12,27 @@ from typing import Sequence
 import pandas as pd
 
 from harness.errors import HarnessInputError
-from harness.results.frame import load_results
-from harness.report.bfcl_board import bfcl_board, bfcl_notes
 from harness.report.decision import Decision, decide
-from harness.report.leaderboard import (common_errors, detectable_difference, leaderboard, loss_curve_sample,
-                                        loss_curves, per_category, stage_funnel, training_runs)
-from harness.report.plots import priced
+from harness.report.leaderboard import detectable_difference, leaderboard
+from harness.report.section import ReportInputs, Section, report_sections
 from harness.results.file import ResultsFile, describe_suite, suite_differences
-
+from harness.results.frame import load_results
 
 
 @dataclass(frozen=True)
 class Report:
-    """Everything a rendered report shows; frames hold rates as fractions, costs in USD."""
+    """Everything a rendered report shows: the header facts, the decision, then the sections in order; frames
+    hold rates as fractions, costs in USD."""
 
     suite: dict
     sources: tuple[str, ...]
     decision: Decision
     leaderboard: pd.DataFrame
-    per_category: pd.DataFrame
-    funnel: pd.DataFrame
-    errors: pd.DataFrame
-    training: pd.DataFrame
-    loss_curves: pd.DataFrame
-    loss_curve_sample: pd.DataFrame
-    cost_accuracy: pd.DataFrame          # priced candidates with `on_front` (the Pareto front)
     detectable: dict
-    bfcl: pd.DataFrame                   # BFCL's leaderboard layout; empty unless the suite came from BFCL
-    bfcl_notes: tuple[str, ...] = ()
+    sections: tuple[Section, ...]
+
+    def section(self, name: str) -> Section:
+        return next(section for section in self.sections if section.name == name)
 
 
 def read_results(paths: Sequence[str | Path]) -> ResultsFile:
@@ -79,20 +73,15 @@ def _check_same_suite(path: Path, results: ResultsFile, first_path: Path, first:
 
 
 def build_report(frame: pd.DataFrame, sources: Sequence[str] = (), alpha: float = 0.05, seed: int = 0) -> Report:
-    """Every table of the report from a `load_results` frame; the leaderboard order is used throughout."""
+    """The decision and every section from a `load_results` frame; the leaderboard order is used throughout."""
     if frame.empty:
         raise HarnessInputError("no case records to report", hint="run `harness run` on the suite first")
     board = leaderboard(frame, alpha=alpha, seed=seed)
-    order = board["candidate"].tolist()
-    curves = loss_curves(frame)
-    candidates = [(candidate["name"], candidate["aggregates"]) for candidate in frame.attrs.get("candidates", [])]
-    return Report(
-        suite=dict(frame.attrs.get("suite") or {}), sources=tuple(str(s) for s in sources),
-        decision=decide(frame, board, alpha=alpha, seed=seed), leaderboard=board,
-        per_category=per_category(frame, order), funnel=stage_funnel(frame, order), errors=common_errors(frame, order=order),
-        training=training_runs(frame), loss_curves=curves, loss_curve_sample=loss_curve_sample(curves),
-        cost_accuracy=priced(board), detectable=detectable_difference(frame, alpha=alpha),
-        bfcl=bfcl_board(candidates), bfcl_notes=tuple(bfcl_notes(candidates)))
+    inputs = ReportInputs(frame=frame, leaderboard=board, alpha=alpha, seed=seed)
+    return Report(suite=dict(frame.attrs.get("suite") or {}), sources=tuple(str(s) for s in sources),
+                  decision=decide(frame, board, alpha=alpha, seed=seed), leaderboard=board,
+                  detectable=detectable_difference(frame, alpha=alpha),
+                  sections=tuple(plugin.compute(inputs) for plugin in report_sections()))
 
 
 def load_report(paths: Sequence[str | Path], alpha: float = 0.05, seed: int = 0) -> Report:

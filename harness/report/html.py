@@ -9,10 +9,9 @@ from html import escape
 
 import pandas as pd
 
-from harness.report import tables
 from harness.report.build import Report
 from harness.report.markdown import subtitle, title
-from harness.report.plots import cost_accuracy_png, loss_curve_png
+from harness.report.section import Section
 
 _CSS = """
 body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 80rem;
@@ -44,46 +43,24 @@ def render_html(report: Report) -> str:
     decision = report.decision
     body = [f"<h1>{escape(title(report))}</h1>", f'<p class="subtitle">{escape(subtitle(report))}</p>',
             (f'<p class="decision {escape(decision.verdict)}" id="decision"><strong>Decision.</strong> '
-             f"{escape(decision.sentence)}.</p>"),
-            _section("Leaderboard", _table(tables.leaderboard_table(report.leaderboard), "leaderboard"),
-                     tables.detectable_note(report.detectable), tables.groups_note(decision.alpha)),
-            _cost_accuracy(report),
-            _section("Tool-call accuracy per category (%)",
-                     _table(tables.per_category_table(report.per_category), "per-category", row_key=None)),
-            _section("Stage funnel", _table(tables.funnel_table(report.funnel), "funnel"), tables.FUNNEL_NOTE),
-            _section("Most common errors", _table(tables.errors_table(report.errors), "errors")
-                     if not report.errors.empty else "<p>No candidate failed a case.</p>")]
-    if not report.bfcl.empty:
-        body.append(_section("BFCL leaderboard (%)", _table(tables.bfcl_table(report.bfcl), "bfcl"),
-                             *report.bfcl_notes))
-    if not report.training.empty:
-        body.append(_training(report))
+             f"{escape(decision.sentence)}.</p>")]
+    body += [_section(section) for section in report.sections if section.shown]
     return ("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n"
             f"<title>{escape(title(report))}</title>\n<style>{_CSS}</style>\n<script>{_SCRIPT}</script>\n"
             "</head>\n<body>\n" + "\n".join(body) + "\n</body>\n</html>\n")
 
 
-def _cost_accuracy(report: Report) -> str:
-    png = cost_accuracy_png(report.leaderboard)
-    if png is None:
-        return _section("Cost vs accuracy", "<p>No candidate has a cost per call (no price for its model or device).</p>")
-    front = ", ".join(report.cost_accuracy[report.cost_accuracy["on_front"]]["candidate"])
-    return _section("Cost vs accuracy", _image(png, "cost-accuracy-plot",
-                                                "Tool-call accuracy against cost per 1,000 calls"),
-                    f"Pareto front (no other candidate is both cheaper and more accurate): {front}.")
-
-
-def _training(report: Report) -> str:
-    parts = [_table(tables.training_table(report.training), "training")]
-    png = loss_curve_png(report.loss_curves)
+def _section(section: Section) -> str:
+    parts = []
+    if section.table is not None:
+        parts.append(_table(section.table, section.element_id, section.row_key) if not section.table.empty
+                     else f"<p>{escape(section.empty)}</p>")
+    png = section.figure.draw() if section.figure is not None else None
     if png is not None:
-        parts.append(_image(png, "loss-curve-plot", "Training and validation loss per step"))
-    return _section("Fine-tuning", "\n".join(parts))
-
-
-def _section(heading: str, content: str, *notes: str) -> str:
-    paragraphs = "".join(f'<p class="note">{escape(note)}</p>' for note in notes)
-    return f"<section>\n<h2>{escape(heading)}</h2>\n{content}\n{paragraphs}\n</section>"
+        parts.append(_image(png, section.figure.element_id, section.figure.alt))
+    parts += [f"<p>{escape(paragraph)}</p>" for paragraph in section.text]
+    notes = "".join(f'<p class="note">{escape(note)}</p>' for note in section.notes)
+    return f"<section>\n<h2>{escape(section.title)}</h2>\n" + "\n".join(parts) + f"\n{notes}\n</section>"
 
 
 def _table(table: pd.DataFrame, table_id: str, row_key: str | None = "candidate") -> str:

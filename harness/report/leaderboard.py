@@ -11,12 +11,14 @@ import numpy as np
 import pandas as pd
 
 from harness.report.stats import bootstrap_ci, minimum_detectable_difference, significance_groups
+from harness.results.frame import metric_column
+from harness.scoring.metric import aggregate_metrics, metrics
 
 #: The funnel's stages in order, as (frame column, title): each is the fraction of all cases passing it.
 STAGES = (("parsed", "parsed"), ("schema_valid", "schema-valid"), ("right_tools", "right tools"),
           ("passed", "right arguments"))
-#: Per-candidate figures that only the aggregates hold (they need per-call counts the frame does not carry).
-_AGGREGATE_COLUMNS = ("call_f1", "argument_f1", "cost_per_1k_calls_usd")
+#: Per-candidate figures only the recorded aggregates hold: cost needs the price table the run used.
+_AGGREGATE_COLUMNS = ("cost_per_1k_calls_usd",)
 
 
 @dataclass(frozen=True)
@@ -45,16 +47,22 @@ def candidate_facts(frame: pd.DataFrame) -> dict[str, CandidateFacts]:
             for item in frame.attrs.get("candidates") or ()}
 
 
+#: The metrics the leaderboard gives a bootstrap confidence interval, and ranks by (the first).
+CI_METRICS = ("tool_call_accuracy", "schema_validity")
+
+
 def leaderboard(frame: pd.DataFrame, alpha: float = 0.05, seed: int = 0) -> pd.DataFrame:
-    """One row per candidate, best tool-call accuracy first; `group` letters share no significant difference."""
+    """One row per candidate, best tool-call accuracy first; every metric's aggregates (`harness.scoring.metric`,
+    from the case values in the frame), CIs for `CI_METRICS`, latency, tokens, cost; `group` letters share no
+    significant difference."""
     by_candidate = frame.groupby("candidate", sort=False)
     board = pd.DataFrame({"cases": by_candidate["case_id"].nunique()})
-    for metric, column in (("tool_call_accuracy", "passed"), ("schema_validity", "schema_valid")):
-        board[metric] = by_candidate[column].mean()
-        intervals = by_candidate[column].apply(lambda values: bootstrap_ci(values.to_numpy(dtype=float), seed=seed))
+    board = board.join(metric_table(frame))
+    for metric in CI_METRICS:
+        intervals = by_candidate[metric_column(metric)].apply(
+            lambda values: bootstrap_ci(values.dropna().to_numpy(dtype=float), seed=seed))
         board[f"{metric}_low"] = intervals.map(lambda ci: ci[0])
         board[f"{metric}_high"] = intervals.map(lambda ci: ci[1])
-    board = board.join(relevance(frame))
     board["latency_p50_ms"] = by_candidate["latency_ms"].quantile(0.5)
     board["latency_p95_ms"] = by_candidate["latency_ms"].quantile(0.95)
     # Tokens are nullable integers in the frame; plain floats (NaN = not counted) format and serialise simply.
@@ -68,18 +76,13 @@ def leaderboard(frame: pd.DataFrame, alpha: float = 0.05, seed: int = 0) -> pd.D
                              ignore_index=True)
 
 
-def relevance(frame: pd.DataFrame) -> pd.DataFrame:
-    """Relevance detection per candidate (positive = the case expects a call): accuracy and F1, MRPC-style."""
-    expects, predicted = frame["expects_call"].astype(bool), frame["predicted_call"].astype(bool)
-    counts = pd.DataFrame({"candidate": frame["candidate"], "tp": expects & predicted, "fp": ~expects & predicted,
-                           "fn": expects & ~predicted, "tn": ~expects & ~predicted}).groupby("candidate", sort=False).sum()
-    total = counts.sum(axis=1)
-    f1_denominator = 2 * counts["tp"] + counts["fp"] + counts["fn"]
-    # Zero denominators score 0.0, as harness.scoring.relevance (and scikit-learn's zero_division=0) do.
-    return pd.DataFrame({
-        "relevance_accuracy": ((counts["tp"] + counts["tn"]) / total.where(total > 0)).fillna(0.0),
-        "relevance_f1": (2 * counts["tp"] / f1_denominator.where(f1_denominator > 0)).fillna(0.0),
-    })
+def metric_table(frame: pd.DataFrame) -> pd.DataFrame:
+    """Per candidate (index), every metric's aggregates computed from the case values the frame holds."""
+    columns = {metric.name: metric_column(metric.name) for metric in metrics()}
+    rows = {}
+    for candidate, group in frame.groupby("candidate", sort=False):
+        rows[candidate] = aggregate_metrics({name: group[column].tolist() for name, column in columns.items()})
+    return pd.DataFrame.from_dict(rows, orient="index").astype(float)
 
 
 def _candidate_columns(frame: pd.DataFrame, names: pd.Index) -> pd.DataFrame:

@@ -142,7 +142,9 @@ def minimum_detectable_difference(n_cases: int, base_rate: float = 0.5, alpha: f
 
 def _outcomes_by_case(frame: pd.DataFrame, metric: str) -> pd.DataFrame:
     """case_id x candidate table of one outcome (NaN where a candidate did not run a case)."""
-    column = metric_column(metric)
+    column = metric if metric in frame.columns else metric_column(metric)
+    if column not in frame.columns:
+        raise KeyError(f"{metric!r} is neither a frame column nor a metric")
     if frame[["candidate", "case_id"]].duplicated().any():
         raise ValueError("the frame holds a (candidate, case_id) pair twice; outcomes cannot be aligned")
     order = list(dict.fromkeys(frame["candidate"]))

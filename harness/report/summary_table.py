@@ -7,20 +7,13 @@ from __future__ import annotations
 import pandas as pd
 
 from harness.report.bfcl_board import bfcl_board, bfcl_notes
+from harness.scoring.metric import metrics
 from harness.results.file import ResultsFile
 
 #: Cost column: USD per 1,000 calls (tokens x list price, or device time x device-hour price).
 COST_COLUMN = "$ / 1k calls"
-#: (column title, aggregate key, kind) in display order.
-COLUMNS = (
-    ("tool-call acc", "tool_call_accuracy", "pct"),
-    ("schema valid", "schema_validity", "pct"),
-    ("relevance acc", "relevance_accuracy", "pct"),
-    ("relevance F1", "relevance_f1", "pct"),
-    ("call F1", "call_f1", "pct"),
-    ("arg F1", "argument_f1", "pct"),
-    ("parsed", "parse_rate", "pct"),
-)
+#: Metrics left out of the headline table (the funnel and per-call figures live in the report).
+_LEFT_OUT = ("right_tools_rate", "schema_validity_per_call")
 
 
 def summary_frame(results: ResultsFile) -> pd.DataFrame:
@@ -29,8 +22,9 @@ def summary_frame(results: ResultsFile) -> pd.DataFrame:
     for candidate in results.candidates:
         agg = candidate.aggregates
         row = {"candidate": candidate.name, "cases": agg.get("cases", 0)}
-        for title, key, _ in COLUMNS:
-            row[title] = _percent(agg.get(key))
+        for metric in metrics():
+            if metric.name not in _LEFT_OUT:
+                row[metric.title] = _percent(agg.get(metric.name))
         latency = agg.get("latency_ms") or {}
         tokens = agg.get("tokens") or {}
         row["p50 ms"] = _round(latency.get("p50"))

@@ -8,7 +8,8 @@ import math
 
 import pandas as pd
 
-from harness.report.leaderboard import STAGES
+from harness.report.leaderboard import CI_METRICS, STAGES
+from harness.scoring.metric import metrics
 
 MISSING = "–"
 
@@ -56,10 +57,7 @@ def leaderboard_table(board: pd.DataFrame) -> pd.DataFrame:
                                                                    board["tool_call_accuracy_high"])],
         "schema valid % [95% CI]": [with_ci(*row) for row in zip(board["schema_validity"], board["schema_validity_low"],
                                                                   board["schema_validity_high"])],
-        "relevance acc %": board["relevance_accuracy"].map(percent),
-        "relevance F1 %": board["relevance_f1"].map(percent),
-        "call F1 %": board["call_f1"].map(percent),
-        "arg F1 %": board["argument_f1"].map(percent),
+        **{f"{metric.title} %": board[metric.name].map(percent) for metric in leaderboard_metrics()},
         "p50 ms": board["latency_p50_ms"].map(number),
         "p95 ms": board["latency_p95_ms"].map(number),
         "tokens in": board["input_tokens_mean"].map(lambda v: number(v, 1)),
@@ -67,6 +65,15 @@ def leaderboard_table(board: pd.DataFrame) -> pd.DataFrame:
         "$ / 1k calls": board["cost_per_1k_calls_usd"].map(usd),
         "training $": board["training_cost_usd"].map(usd),
     })
+
+
+def leaderboard_metrics() -> list:
+    """The metrics shown in their own leaderboard column (those with a CI are shown beside it)."""
+    return [metric for metric in metrics() if metric.name not in CI_METRICS and metric.name not in _FUNNEL_METRICS]
+
+
+#: Shown in the stage funnel instead.
+_FUNNEL_METRICS = ("parse_rate", "right_tools_rate")
 
 
 def per_category_table(table: pd.DataFrame) -> pd.DataFrame:

@@ -60,35 +60,25 @@ def write_report(report: Report, out: str | Path, formats: Iterable[str] = FORMA
 
 
 def report_json(report: Report) -> dict:
-    """The whole report as data: the decision with its numbers, then every table as a list of records."""
-    return {
+    """The whole report as data: the decision with its numbers, then every section's entries (tables as lists of
+    records)."""
+    data = {
         "kind": REPORT_KIND,
         "schema_version": REPORT_SCHEMA_VERSION,
         "suite": report.suite,
         "sources": list(report.sources),
         "decision": report.decision.to_json(),
         "minimum_detectable_difference": report.detectable,
-        "leaderboard": _records(report.leaderboard),
-        "pareto_front": report.cost_accuracy.loc[report.cost_accuracy["on_front"], "candidate"].tolist(),
-        "per_category": _records(report.per_category),
-        "funnel": _records(report.funnel),
-        "errors": _records(report.errors),
-        "training": _records(report.training),
-        "loss_curves": _records(report.loss_curves),
-        "bfcl": _records(report.bfcl),
     }
+    for section in report.sections:
+        data.update({key: _records(value) if isinstance(value, pd.DataFrame) else value
+                     for key, value in section.data.items()})
+    return data
 
 
 def _csv_files(report: Report) -> dict[str, str]:
-    tables = {"leaderboard.csv": report.leaderboard, "per_category.csv": report.per_category,
-              "funnel.csv": report.funnel,
-              "errors.csv": report.errors.assign(examples=report.errors["examples"].map(" ".join))}
-    if not report.bfcl.empty:
-        tables["bfcl.csv"] = report.bfcl
-    if not report.training.empty:
-        tables["training.csv"] = report.training
-        tables["loss_curves.csv"] = report.loss_curves
-    return {name: table.to_csv(index=False, lineterminator="\n") for name, table in tables.items()}
+    return {name: table.to_csv(index=False, lineterminator="\n")
+            for section in report.sections if section.shown for name, table in section.csv.items()}
 
 
 def _records(table: pd.DataFrame) -> list[dict]:

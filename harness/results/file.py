@@ -14,11 +14,13 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Mapping
 
-from harness import __version__
+from harness.version import __version__
 from harness.io.atomic import atomic_write_json
 from harness.errors import HarnessInputError
 
-RESULTS_SCHEMA_VERSION = 1
+#: 2: per-case metric values in `record.metrics` (1 kept call/argument counts and per-call schema counts as
+#: fields of their own; files of version 1 still load, migrated on read).
+RESULTS_SCHEMA_VERSION = 2
 RESULTS_KIND = "fc-harness-results"
 _TRACKED_PACKAGES = ("torch", "transformers", "peft", "trl", "datasets", "evaluate", "jsonschema", "pandas")
 
@@ -40,10 +42,8 @@ class CaseRecord:
     error_detail: str
     expects_call: bool
     schema_errors: list[str] = field(default_factory=list)
-    calls_valid: int = 0
-    calls_total: int = 0
-    call_counts: dict = field(default_factory=dict)       # PRFCounts.to_json()
-    argument_counts: dict = field(default_factory=dict)   # PRFCounts.to_json()
+    #: Every metric's value for this case, by metric name (`harness.scoring.metric`).
+    metrics: dict = field(default_factory=dict)
     latency_ms: float | None = None
     ttft_ms: float | None = None
     input_tokens: int | None = None
@@ -61,7 +61,9 @@ class CaseRecord:
         return asdict(self)
 
     @classmethod
-    def from_json(cls, data: dict) -> "CaseRecord":
+    def from_json(cls, data: dict, schema_version: int = RESULTS_SCHEMA_VERSION) -> "CaseRecord":
+        if schema_version < 2:
+            data = migrate_record_v1(data)
         names = {f.name for f in fields(cls)}
         return cls(**{key: value for key, value in data.items() if key in names})
 
@@ -93,9 +95,6 @@ class ResultsFile:
     created_at: str = ""
     schema_version: int = RESULTS_SCHEMA_VERSION
 
-    def records_for(self, candidate: str) -> list[CaseRecord]:
-        return [record for record in self.records if record.candidate == candidate]
-
     def to_json(self) -> dict:
         return {
             "kind": RESULTS_KIND,
@@ -126,7 +125,7 @@ class ResultsFile:
             return cls(
                 suite=data["suite"], environment=data["environment"],
                 candidates=tuple(CandidateResult(**c) for c in data["candidates"]),
-                records=tuple(CaseRecord.from_json(r) for r in data["records"]),
+                records=tuple(CaseRecord.from_json(r, version) for r in data["records"]),
                 created_at=data.get("created_at", ""), schema_version=version,
             )
         except (KeyError, TypeError) as exc:
@@ -141,6 +140,19 @@ class ResultsFile:
         except (json.JSONDecodeError, UnicodeDecodeError) as exc:
             raise HarnessInputError(f"not valid JSON: {exc}", path=path) from None
         return cls.from_json(data, path)
+
+
+def migrate_record_v1(data: dict) -> dict:
+    """A version-1 record with the metric values version 2 keeps in `metrics`, derived from its own fields."""
+    predicted = bool(data.get("calls"))
+    expects = bool(data.get("expects_call"))
+    cell = ("tp" if predicted else "fn") if expects else ("fp" if predicted else "tn")
+    metrics = {"tool_call_accuracy": data.get("passed"), "schema_validity": data.get("schema_valid"),
+               "schema_validity_per_call": [data.get("calls_valid", 0), data.get("calls_total", 0)],
+               "relevance_accuracy": expects == predicted, "relevance_f1": cell,
+               "call_f1": data.get("call_counts") or None, "argument_f1": data.get("argument_counts") or None,
+               "parse_rate": data.get("parsed"), "right_tools_rate": data.get("right_tools")}
+    return {**data, "metrics": metrics}
 
 
 #: What makes two runs comparable case by case (gates, reports over several files): the same cases scored the

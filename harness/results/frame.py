@@ -10,33 +10,24 @@ from pathlib import Path
 import pandas as pd
 
 from harness.results.file import CaseRecord, ResultsFile
+from harness.scoring.metric import metrics
 
-#: Aggregate metrics that are the mean of one per-case 0/1 outcome, and that outcome's column. Only these
-#: can be compared case by case (McNemar); F1s and latencies are not per-case pass/fail.
-CASE_METRICS = {
-    "tool_call_accuracy": "passed",
-    "schema_validity": "schema_valid",
-    "parse_rate": "parsed",
-    "right_tools_rate": "right_tools",
-    "relevance_accuracy": "relevance_correct",
-}
-
-BOOL_COLUMNS = ("parsed", "schema_valid", "right_tools", "passed", "cached", "expects_call", "predicted_call",
-                "relevance_correct")
+BOOL_COLUMNS = ("parsed", "schema_valid", "right_tools", "passed", "cached", "expects_call", "predicted_call")
 COLUMNS = ("candidate", "case_id", "category", "parsed", "schema_valid", "right_tools", "passed", "error_type",
-           "latency_ms", "ttft_ms", "input_tokens", "output_tokens", "cached", "expects_call", "predicted_call",
-           "relevance_correct")
+           "latency_ms", "ttft_ms", "input_tokens", "output_tokens", "cached", "expects_call", "predicted_call")
 
 
 def load_results(path_or_results: str | Path | ResultsFile) -> pd.DataFrame:
-    """One row per record (columns: `COLUMNS`); `attrs["suite"]`, `attrs["candidates"]` (list of dicts).
+    """One row per record: the stage columns (`COLUMNS`), then one column per registered metric holding its
+    case value (`metric:<name>`; bools for per-case metrics, None where a record has no value);
+    `attrs["suite"]`, `attrs["candidates"]` (list of dicts).
 
-    `relevance_correct` is True when the case's call/no-call decision was right (expects_call ==
-    predicted_call), the per-case outcome behind relevance accuracy. Tokens are nullable integers (`Int64`),
-    latencies floats with NaN where not measured.
+    Tokens are nullable integers (`Int64`), latencies floats with NaN where not measured.
     """
     results = path_or_results if isinstance(path_or_results, ResultsFile) else ResultsFile.read(path_or_results)
-    frame = pd.DataFrame([_row(record) for record in results.records], columns=list(COLUMNS))
+    registered = metrics()
+    frame = pd.DataFrame([_row(record, registered) for record in results.records],
+                         columns=[*COLUMNS, *(metric_column(m.name) for m in registered)])
     frame = frame.astype({**{name: bool for name in BOOL_COLUMNS}, "latency_ms": float, "ttft_ms": float,
                           "input_tokens": "Int64", "output_tokens": "Int64"})
     frame.attrs["suite"] = dict(results.suite)
@@ -44,22 +35,20 @@ def load_results(path_or_results: str | Path | ResultsFile) -> pd.DataFrame:
     return frame
 
 
-def metric_column(metric: str) -> str:
-    """The frame column behind `metric`, given either as an aggregate name or as a column name."""
-    if metric in CASE_METRICS:
-        return CASE_METRICS[metric]
-    if metric in CASE_METRICS.values():
-        return metric
-    raise KeyError(f"{metric!r} is not a per-case pass/fail metric; use one of {', '.join(CASE_METRICS)}")
+def metric_column(name: str) -> str:
+    """The frame column holding metric `name`'s case values."""
+    return f"metric:{name}"
 
 
-def _row(record: CaseRecord) -> dict:
-    return {
+def _row(record: CaseRecord, registered) -> dict:
+    row = {
         "candidate": record.candidate, "case_id": record.case_id, "category": record.category,
         "parsed": record.parsed, "schema_valid": record.schema_valid, "right_tools": record.right_tools,
         "passed": record.passed, "error_type": record.error_type,
         "latency_ms": record.latency_ms, "ttft_ms": record.ttft_ms,
         "input_tokens": record.input_tokens, "output_tokens": record.output_tokens,
         "cached": record.cached, "expects_call": record.expects_call, "predicted_call": record.predicted_call,
-        "relevance_correct": record.expects_call == record.predicted_call,
     }
+    for metric in registered:
+        row[metric_column(metric.name)] = record.metrics.get(metric.name)
+    return row

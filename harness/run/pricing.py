@@ -12,13 +12,13 @@ from typing import Any, Literal, Mapping, Sequence
 
 import yaml
 
+from harness.backends.base import backend_plugin
 from harness.results.file import CaseRecord
-from harness.suite.spec import CandidateSpec, PricesSpec, TokenPrice
+from harness.suite.candidate import CandidateSpec
+from harness.suite.spec import PricesSpec, TokenPrice
 
 CostBasis = Literal["tokens", "device_time"]
 DEFAULT_DEVICE = "cpu"
-#: Backends that run the model on this machine, so a call costs device time rather than tokens.
-LOCAL_BACKENDS = frozenset({"hf"})
 # Dated snapshots and aliases ("gpt-4o-2024-08-06", "gpt-4o-mini-20240718", "claude-...-latest") cost
 # what their family lists.
 _SNAPSHOT_SUFFIX = re.compile(r"-(\d{4}-\d{2}-\d{2}|\d{8}|latest)$")
@@ -82,13 +82,14 @@ def cost_per_1k_calls(records: Sequence[CaseRecord], candidate: CandidateSpec, p
                       device: str | None = None) -> CallCost | None:
     """Cost of 1,000 calls like these records; None when the price or the measurements are unknown.
 
-    Local (hf) candidates pay for device time: mean latency per case x the device's hourly rate; under
+    Candidates whose backend runs a local model pay for device time: mean latency per case x the device's hourly rate; under
     batched generation each case's latency is already its share of the batch, so batching is amortised.
     Other candidates whose model has a token price pay per token: mean input and output tokens x price.
     `device` is where the model ran (the backend identity's "device"); default: the spec's, else cpu.
     """
-    if candidate.resolved_backend in LOCAL_BACKENDS:
-        device = normalise_device(device or (candidate.device if candidate.device != "auto" else DEFAULT_DEVICE))
+    if backend_plugin(candidate.resolved_backend).capabilities.local_model:
+        declared = getattr(candidate.backend_options(), "device", "auto")
+        device = normalise_device(device or (declared if declared != "auto" else DEFAULT_DEVICE))
         hour_usd = prices.device_hour_usd(device)
         return None if hour_usd is None else device_time_cost(records, device, hour_usd)
     price = prices.token_price(candidate.model)

@@ -12,42 +12,27 @@ import numpy as np
 
 from harness.integrations.bfcl.summary import bfcl_summary
 from harness.results.file import CaseRecord
-from harness.scoring.counts import PRFCounts
-from harness.scoring.relevance import RelevanceCounts, relevance_scores
+from harness.scoring.metric import aggregate_metrics, metrics, rate
 
 if TYPE_CHECKING:
     from harness.run.pricing import CallCost
 
 
 def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None) -> dict:
-    """Every headline metric for one candidate's records; see docs/metrics.md for definitions.
+    """Every metric's aggregates for one candidate's records, then latency, tokens, cost, errors, categories;
+    see docs/metrics.md for definitions.
 
     `cost` is `harness.run.pricing.cost_per_1k_calls` of the same records (None: not priced).
     """
     n = len(records)
     if n == 0:
         return {"cases": 0}
-    calls = _sum_counts(r.call_counts for r in records)
-    arguments = _sum_counts(r.argument_counts for r in records)
-    relevance = relevance_scores(_relevance(r) for r in records)
-    calls_total = sum(r.calls_total for r in records)
     by_category: dict[str, list[CaseRecord]] = defaultdict(list)
     for record in records:
         by_category[record.category].append(record)
     aggregates = {
         "cases": n,
-        "tool_call_accuracy": _rate(r.passed for r in records),
-        "parse_rate": _rate(r.parsed for r in records),
-        "schema_validity": _rate(r.schema_valid for r in records),
-        "schema_validity_per_call": (sum(r.calls_valid for r in records) / calls_total) if calls_total else None,
-        "right_tools_rate": _rate(r.right_tools for r in records),
-        "relevance_accuracy": relevance["accuracy"],
-        "relevance_f1": relevance["f1"],
-        "relevance_precision": relevance["precision"],
-        "relevance_recall": relevance["recall"],
-        "call_precision": calls.precision, "call_recall": calls.recall, "call_f1": calls.f1,
-        "argument_precision": arguments.precision, "argument_recall": arguments.recall,
-        "argument_f1": arguments.f1,
+        **metric_aggregates(records),
         "errors": dict(sorted(Counter(r.error_type for r in records if r.error_type).items())),
         "latency_ms": _latency(records),
         "ttft_ms": _ttft(records),
@@ -55,7 +40,7 @@ def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None) -> 
         "generations": _generations(records),
         **_cost(cost),
         "per_category": {
-            category: {"cases": len(group), "tool_call_accuracy": _rate(r.passed for r in group)}
+            category: {"cases": len(group), "tool_call_accuracy": rate([r.passed for r in group])}
             for category, group in sorted(by_category.items())
         },
     }
@@ -65,27 +50,10 @@ def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None) -> 
     return aggregates
 
 
-def _rate(flags: Iterable[bool]) -> float:
-    values = list(flags)
-    return sum(values) / len(values) if values else 0.0
-
-
-def _sum_counts(counts: Iterable[dict]) -> PRFCounts:
-    total = PRFCounts()
-    for item in counts:
-        if item:
-            total = total + PRFCounts.from_json(item)
-    return total
-
-
-def _relevance(record: CaseRecord) -> RelevanceCounts:
-    predicted = record.predicted_call
-    return RelevanceCounts(
-        true_positive=int(record.expects_call and predicted),
-        false_positive=int(not record.expects_call and predicted),
-        false_negative=int(record.expects_call and not predicted),
-        true_negative=int(not record.expects_call and not predicted),
-    )
+def metric_aggregates(records: Sequence[CaseRecord]) -> dict[str, float | None]:
+    """Each registered metric's aggregates over the records' stored case values."""
+    names = {metric.name for metric in metrics()}
+    return aggregate_metrics({name: [record.metrics.get(name) for record in records] for name in names})
 
 
 def _latency(records: Sequence[CaseRecord]) -> dict | None:

@@ -5,7 +5,7 @@ Positive = the case expects at least one call; predicted positive = at least one
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Iterable, Mapping
+from typing import Mapping
 
 from harness.suite.cases import Case, ToolCall
 
@@ -51,6 +51,20 @@ class RelevanceCounts:
         """F1 of the positive class (the case needs a call)."""
         return _ratio(2 * self.true_positive, 2 * self.true_positive + self.false_positive + self.false_negative)
 
+    @property
+    def cell(self) -> str:
+        """Which one cell a single case's counts fall in: "tp", "fp", "fn" or "tn"."""
+        cells = {"tp": self.true_positive, "fp": self.false_positive, "fn": self.false_negative,
+                 "tn": self.true_negative}
+        (cell,) = [name for name, count in cells.items() if count]
+        return cell
+
+    @classmethod
+    def of_cell(cls, cell: str) -> "RelevanceCounts":
+        """One case's counts from its cell name (`cell`'s inverse)."""
+        return cls(true_positive=int(cell == "tp"), false_positive=int(cell == "fp"),
+                   false_negative=int(cell == "fn"), true_negative=int(cell == "tn"))
+
     def scores(self) -> dict[str, float]:
         return {"accuracy": self.accuracy, "f1": self.f1, "precision": self.precision, "recall": self.recall}
 
@@ -73,11 +87,6 @@ def relevance_outcome(case: Case, calls: list[ToolCall] | None) -> RelevanceCoun
     if case.expects_call:
         return RelevanceCounts(true_positive=1) if predicted else RelevanceCounts(false_negative=1)
     return RelevanceCounts(false_positive=1) if predicted else RelevanceCounts(true_negative=1)
-
-
-def relevance_scores(counts: Iterable[RelevanceCounts]) -> dict[str, float]:
-    """Accuracy, F1, precision and recall of the summed counts (micro over cases)."""
-    return sum(counts, RelevanceCounts()).scores()
 
 
 def _ratio(numerator: int, denominator: int) -> float:

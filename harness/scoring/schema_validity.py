@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass
-from typing import Any, Iterable, Mapping
+from typing import Any, Mapping
 
 from jsonschema import Draft202012Validator, validators
 from jsonschema.exceptions import best_match
@@ -76,18 +76,6 @@ def call_schema_error(case: Case, call: ToolCall) -> str | None:
     error = best_match(validator.iter_errors(arguments))
     where = ".".join(str(part) for part in error.absolute_path)
     return _bounded(f"{call.name}: {where!r}: {error.message}" if where else f"{call.name}: {error.message}")
-
-
-def schema_validity_rates(verdicts: Iterable[SchemaVerdict]) -> dict[str, float]:
-    """Case-level and per-call rates; an empty set of cases or calls scores 0.0."""
-    cases = valid_cases = calls_total = calls_valid = 0
-    for verdict in verdicts:
-        cases += 1
-        valid_cases += verdict.valid
-        calls_total += verdict.calls_total
-        calls_valid += verdict.calls_valid
-    return {"schema_validity": valid_cases / cases if cases else 0.0,
-            "schema_validity_per_call": calls_valid / calls_total if calls_total else 0.0}
 
 
 # Two-level cache. By identity first: the same Tool object is checked once per case per candidate,

@@ -5,11 +5,11 @@ matches parallel calls optimally, fails unparseable output on irrelevance cases,
 """
 from __future__ import annotations
 
-import enum
 from collections import Counter
 from dataclasses import dataclass
 from typing import Sequence
 
+from harness.errors import ErrorKind
 from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 from harness.scoring.call_matching import greedy_matching, maximum_matching
 from harness.scoring.value_match import argument_rules, check_argument
@@ -17,17 +17,8 @@ from harness.scoring.value_match import argument_rules, check_argument
 SCORING_MODES = ("strict", "bfcl")
 
 
-class ErrorType(str, enum.Enum):
-    """Why a call or case failed; the values are the strings written into results files."""
-
-    PARSE_ERROR = "parse_error"            # the output could not be parsed into calls
-    WRONG_COUNT = "wrong_count"            # number of calls differs from the number expected
-    WRONG_NAME = "wrong_name"              # another function called (strict: or one the case does not offer)
-    MISSING_REQUIRED = "missing_required"  # an argument the schema or the expected call requires is absent
-    UNEXPECTED_ARG = "unexpected_arg"      # an argument outside the schema or outside the expected call
-    TYPE_ERROR = "type_error"              # an argument of the wrong Python type (BFCL's type rules)
-    VALUE_ERROR = "value_error"            # an argument whose value is not in the acceptable list
-    UNEXPECTED_CALL = "unexpected_call"    # an irrelevance case (no call expected) got a call
+#: The pipeline's one error-kind enum, under the name scoring code has always used.
+ErrorType = ErrorKind
 
 
 # How far a failing call got through the checks; for a parallel failure the deepest one is the most

@@ -15,10 +15,9 @@ from jsonschema.exceptions import best_match
 from harness.suite.case_loader import check_message_shapes, read_jsonl, resolve_tools
 from harness.suite.cases import Tool
 from harness.errors import HarnessInputError
-from harness.io.yaml_lines import dotted, line_of, load_yaml_with_lines
 
 if TYPE_CHECKING:
-    from harness.suite.spec import CandidateSpec
+    from harness.suite.candidate import CandidateSpec
     from harness.suite.load import Suite
 
 KNOWN_FIELDS = frozenset({"id", "messages", "tools", "meta"})
@@ -131,36 +130,14 @@ def _call(call: Any, where: str, offered: Mapping[str, Tool], fail) -> dict:
     return {"type": "function", "function": {"name": name, "arguments": arguments}}
 
 
-def suite_field_error(suite: Suite, location: tuple, message: str, hint: str | None = None) -> HarnessInputError:
-    """An error pointing at a field of the suite YAML (e.g. `("candidates", 2, "k")`), with its line."""
-    try:
-        _, lines = load_yaml_with_lines(suite.path)
-        line = line_of(lines, location)
-    except HarnessInputError:
-        line = None
-    return HarnessInputError(message, path=suite.path, line=line, field=dotted(location), hint=hint)
-
-
-def candidate_location(suite: Suite, candidate: CandidateSpec, key: str) -> tuple:
-    """Where a candidate's field sits in the suite YAML (just the key for a candidate built in code)."""
-    for index, declared in enumerate(suite.spec.candidates):
-        if declared.name == candidate.name:
-            return ("candidates", index, key)
-    return (key,)
-
-
-def suite_example_bank(suite: Suite, candidate: CandidateSpec, purpose: str) -> tuple[Example, ...]:
-    """The suite's example bank, checked to hold at least the candidate's `k` examples.
-
-    Raised at strategy construction, so a bad bank stops the run before any generation.
-    """
+def suite_example_bank(suite: Suite, candidate: CandidateSpec, k: int, purpose: str) -> tuple[Example, ...]:
+    """The suite's example bank (parsed once per suite), checked to hold at least `k` examples."""
     if suite.spec.data.examples is None:
-        raise suite_field_error(suite, ("data", "examples"), f"{purpose} needs an example bank, and none is declared",
+        raise suite.field_error(("data", "examples"), f"{purpose} needs an example bank, and none is declared",
                                 hint="add `examples: path/to/examples.jsonl` under data")
-    path = suite.resolve(suite.spec.data.examples)
-    bank = load_example_bank(path, suite.tool_library)
-    if candidate.k > len(bank):
-        raise suite_field_error(suite, candidate_location(suite, candidate, "k"),
-                                f"k={candidate.k} examples asked for, but {path.name} holds only {len(bank)}",
-                                hint="lower k or add examples to the bank")
+    bank = suite.example_bank
+    if k > len(bank):
+        raise suite.field_error(suite.candidate_location(candidate, "k"),
+                                f"k={k} examples asked for, but {Path(suite.spec.data.examples).name} holds only "
+                                f"{len(bank)}", hint="lower k or add examples to the bank")
     return bank

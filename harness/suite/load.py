@@ -1,20 +1,25 @@
 """Load a suite: YAML spec + data files -> a validated `Suite` with resolved paths and a content hash.
 
-All checking happens here, before any model runs or any output is written.
+All checking happens here, before any model runs or any output is written: the spec, every data file, and
+(`harness.suite.checks`) everything the run will need of each candidate's backend, strategy and fine-tune.
 """
 from __future__ import annotations
 
+import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from pydantic import ValidationError
 
 from harness.suite.case_loader import load_cases, load_tool_library
 from harness.suite.cases import Case, Tool
 from harness.errors import HarnessInputError
-from harness.suite.spec import CandidateSpec, SuiteSpec
-from harness.io.yaml_lines import dotted, line_of, load_yaml_with_lines
+from harness.io.yaml_lines import Location, dotted, line_of, load_yaml_with_lines
+from harness.suite.candidate import CandidateSpec
+from harness.suite.checks import check_suite
+from harness.suite.spec import SuiteSpec
 
 
 @dataclass(frozen=True)
@@ -29,6 +34,8 @@ class Suite:
     #: Hash of the files that decide the cases (test split and tool library) only: editing a candidate or a
     #: gate threshold in the YAML changes `hash` but not this, so such runs stay comparable.
     cases_hash: str = ""
+    #: The line of every key of the YAML, so later checks can point at it.
+    lines: dict[Location, int] = field(default_factory=dict, repr=False, hash=False, compare=False)
 
     @property
     def root(self) -> Path:
@@ -44,6 +51,36 @@ class Suite:
                 return candidate
         known = ", ".join(c.name for c in self.spec.candidates) or "none"
         raise HarnessInputError(f"no candidate named {name!r} (candidates: {known})", path=self.path)
+
+    def field_error(self, location: Location, message: str, hint: str | None = None) -> HarnessInputError:
+        """An error pointing at a key of the suite YAML (e.g. `("candidates", 2, "k")`), with its line."""
+        return HarnessInputError(message, path=self.path, line=line_of(self.lines, location),
+                                 field=dotted(location), hint=hint)
+
+    def candidate_location(self, candidate: CandidateSpec, key: str) -> Location:
+        """Where a candidate's key sits in the suite YAML (just the key for a candidate built in code)."""
+        for index, declared in enumerate(self.spec.candidates):
+            if declared.name == candidate.name:
+                return ("candidates", index, key)
+        return (key,)
+
+    @functools.cached_property
+    def example_bank(self) -> tuple[Any, ...]:
+        """The example bank, parsed and checked against its tools (a suite without one has none)."""
+        from harness.suite.example_bank import load_example_bank
+
+        if self.spec.data.examples is None:
+            return ()
+        return load_example_bank(self.resolve(self.spec.data.examples), self.tool_library)
+
+    @functools.cached_property
+    def train_examples(self) -> tuple[Any, ...]:
+        """The train split, parsed and checked against its tools (a suite without one has none)."""
+        from harness.training.data import load_training_examples
+
+        if not self.spec.data.train:
+            return ()
+        return tuple(load_training_examples(self.resolve(self.spec.data.train), "auto", self.tool_library))
 
 
 def load_suite(path: str | Path) -> Suite:
@@ -62,14 +99,12 @@ def load_suite(path: str | Path) -> Suite:
                                     line=line_of(lines, ("data", role)), field=f"data.{role}")
     library = load_tool_library(data_paths["tools"]) if "tools" in data_paths else {}
     cases = load_cases(data_paths["test"], library)
-    for index, candidate in enumerate(spec.candidates):
-        if candidate.outputs and not (path.parent / candidate.outputs).is_file():
-            raise HarnessInputError(f"outputs file not found: {path.parent / candidate.outputs}", path=path,
-                                    line=line_of(lines, ("candidates", index, "outputs")),
-                                    field=f"candidates[{index}].outputs")
-    return Suite(spec=spec, path=path.resolve(), cases=cases, tool_library=library,
-                 hash=content_hash([path, *(data_paths[role] for role in sorted(data_paths))]),
-                 cases_hash=content_hash([data_paths[role] for role in ("test", "tools") if role in data_paths]))
+    suite = Suite(spec=spec, path=path.resolve(), cases=cases, tool_library=library,
+                  hash=content_hash([path, *(data_paths[role] for role in sorted(data_paths))]),
+                  cases_hash=content_hash([data_paths[role] for role in ("test", "tools") if role in data_paths]),
+                  lines=lines)
+    check_suite(suite)
+    return suite
 
 
 def _validate_spec(raw: dict, lines, path: Path) -> SuiteSpec:

@@ -17,8 +17,9 @@ from typing import Any, NamedTuple
 
 from harness.backends.cache import default_cache_dir
 from harness.io.hashing import json_sha256
-from harness.suite.spec import LoraSpec
-from harness.training.data import TrainingExample, examples_sha256
+from harness.suite.candidate import LoraSpec
+from harness.training.data import examples_sha256
+from harness.training.examples import TrainingExample
 from harness.training.trainer import (
     TRAINING_JSON,
     Progress,

@@ -9,22 +9,21 @@ from pathlib import Path
 from typing import Any, Callable
 
 from harness.backends.embedded import load_causal_lm, pick_device, resolve_model
-from harness.suite.spec import CandidateSpec
+from harness.suite.candidate import CandidateSpec
 from harness.suite.load import Suite
 from harness.training.adapter_cache import AdapterResult, get_or_train
-from harness.training.data import suite_train_examples
 
 
 def candidate_adapter(suite: Suite, candidate: CandidateSpec, cache_dir: str | Path | None = None,
                       progress: Callable[[str], None] | None = None) -> AdapterResult:
     """The adapter for a candidate with a `lora:` block, trained only when the cache has none for these inputs.
 
-    All input problems (no train split, a bad line, an unknown model) surface here as one-line errors before
-    any training; the model weights load only when training is needed.
+    The train split was parsed and checked when the suite loaded; the model weights load only when training is
+    needed.
     """
-    examples = suite_train_examples(suite)
+    examples = list(suite.train_examples)
     source = resolve_model(candidate.model, suite.root)
-    device = pick_device(candidate.device)
+    device = pick_device(candidate.backend_options().device)
 
     def load_base() -> tuple[Any, Any]:
         loaded = load_causal_lm(candidate.model, device, suite.root)

@@ -11,8 +11,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from harness.errors import HarnessInputError
-from harness.suite.spec import LoraSpec
-from harness.training.data import TrainingExample
+from harness.suite.candidate import LoraSpec
+from harness.training.examples import TrainingExample
 
 ALL_LINEAR = "all-linear"
 

@@ -1,6 +1,8 @@
-"""One reader per training data format (suite JSONL, Hermes ShareGPT, xLAM), each giving a `TrainingExample`.
+"""The built-in training-data formats (suite JSONL, Hermes ShareGPT, xLAM), each a reader giving a `TrainingExample`.
 
-Readers check every field they use and raise HarnessInputError at the record's file, line and field.
+A format is a plugin (entry-point group `fc_harness.training_formats`): a `TrainingFormat` naming the keys that
+identify its records (for `format: auto`) and its reader. Readers check every field they use and raise
+HarnessInputError at the record's file, line and field.
 """
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import ast
 import json
 import re
 from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from harness.suite.case_loader import resolve_tools
@@ -15,7 +18,7 @@ from harness.suite.cases import Tool
 from harness.parsing import ParseError, parse_tool_calls
 from harness.backends.prompt_format import text_chat
 from harness.suite.tools import ToolDefinitionError, parse_tool
-from harness.training.data import Location, TrainingExample
+from harness.training.examples import Location, TrainingExample
 
 ROLES = frozenset({"system", "user", "assistant", "tool"})
 #: ShareGPT speaker names -> chat roles (Hermes uses system / human / gpt / tool).
@@ -94,8 +97,21 @@ def from_xlam(record: Mapping[str, Any], where: Location, library: Mapping[str, 
     return TrainingExample(tuple(text_chat(messages, tools)), tools, where.source)
 
 
-IMPORTERS: dict[str, Callable[[Mapping[str, Any], Location, Mapping[str, Tool]], TrainingExample]] = {
-    "harness": from_harness, "sharegpt": from_sharegpt, "xlam": from_xlam}
+@dataclass(frozen=True)
+class TrainingFormat:
+    """A training-data format: records holding all of `keys` are in it; `read` turns one record (with its
+    location, and the suite's tool library for tools named rather than defined) into a `TrainingExample`.
+    `auto` tries formats by `order`."""
+
+    name: str
+    keys: tuple[str, ...]
+    read: Callable[[Mapping[str, Any], Location, Mapping[str, Tool]], TrainingExample]
+    order: int = 100
+
+
+HARNESS = TrainingFormat("harness", ("messages",), from_harness, order=10)
+SHAREGPT = TrainingFormat("sharegpt", ("conversations",), from_sharegpt, order=20)
+XLAM = TrainingFormat("xlam", ("query", "answers"), from_xlam, order=30)
 
 
 def _check_message(message: Any, index: int, where: Location, offered: set[str]) -> None:

@@ -10,7 +10,7 @@ from typing import Any
 from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.parsing import ParseError, parse_tool_calls
 from harness.scoring.tool_call_accuracy import check_case
-from harness.training.data import TrainingExample
+from harness.training.examples import TrainingExample
 
 
 def expected_case(example: TrainingExample, index: int = 0) -> Case:

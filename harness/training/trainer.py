@@ -15,10 +15,11 @@ from typing import Any
 from harness.io.atomic import atomic_write_json
 from harness.io.hashing import json_sha256
 from harness.backends.prompt_format import CHATML_TEMPLATE
-from harness.suite.spec import LoraSpec
+from harness.suite.candidate import LoraSpec
 from harness.training.batching import LengthBucketedSampler
 from harness.training.checks import check_lengths, check_target_modules, split_examples
-from harness.training.data import TrainingExample, training_dataset
+from harness.training.data import training_dataset
+from harness.training.examples import TrainingExample
 
 #: Written beside the adapter; the cache reads it back on a hit.
 TRAINING_JSON = "training.json"

@@ -6,8 +6,8 @@ import pytest
 
 from harness.errors import HarnessInputError
 from harness.backends.prompt_format import text_chat
-from harness.suite.spec import CandidateSpec
-from harness.run.strategy import strategy_factory
+from harness.suite.candidate import CandidateSpec
+from harness.run.strategy import build_strategy
 from harness.suite.load import load_suite
 from tests.suite_files import (bank_example, request_case, small_example_bank, small_tool_library,
                                weather_case, write_bank_suite)
@@ -25,7 +25,7 @@ CASES = [
 
 def few_shot(suite, **fields):
     candidate = CandidateSpec(name="fs", backend="hf", model="tiny", strategy="few_shot", **fields)
-    return strategy_factory("few_shot")(candidate, suite)
+    return build_strategy(candidate, suite)
 
 
 @pytest.fixture
@@ -112,12 +112,11 @@ def test_k_zero_needs_no_bank(tmp_path):
     assert prompt.messages == suite.cases[0].messages
 
 
-def test_a_bank_smaller_than_k_is_an_error_at_the_candidates_k(tmp_path):
+def test_a_bank_smaller_than_k_is_an_error_at_load_naming_the_candidates_k(tmp_path):
     path = write_bank_suite(tmp_path, CASES, small_example_bank(), small_tool_library(), candidates=[
         "{name: zs, backend: hf, model: tiny}", "{name: fs, backend: hf, model: tiny, strategy: few_shot, k: 7}"])
-    suite = load_suite(path)
     with pytest.raises(HarnessInputError) as caught:
-        strategy_factory("few_shot")(suite.candidate("fs"), suite)
+        load_suite(path)
     assert str(caught.value) == (f"{path}:10: field 'candidates[1].k': k=7 examples asked for, but examples.jsonl "
                                  "holds only 6 (lower k or add examples to the bank)")
 
@@ -129,12 +128,11 @@ def test_a_missing_bank_is_an_error_at_data_examples(tmp_path):
     assert str(caught.value).startswith(f"{path}:4: field 'data.examples': few_shot needs an example bank")
 
 
-def test_a_bad_bank_line_stops_construction_naming_file_line_and_field(tmp_path):
+def test_a_bad_bank_line_stops_the_suite_load_naming_file_line_and_field(tmp_path):
     bad = bank_example("Weather in Rome?", "get_weather", {"town": "Rome"})
-    suite = load_suite(write_bank_suite(tmp_path, CASES, [*small_example_bank(), bad], small_tool_library()))
     with pytest.raises(HarnessInputError, match=r"examples\.jsonl:7: field 'messages\[1\]\.tool_calls\[0\]"
                                                 r"\.function\.arguments': does not fit 'get_weather'"):
-        few_shot(suite, k=2)
+        load_suite(write_bank_suite(tmp_path, CASES, [*small_example_bank(), bad], small_tool_library()))
 
 
 @pytest.mark.parametrize("select", ["fixed", "random", "similar"])

@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.suite.spec import CandidateSpec
-from harness.run.strategy import strategy_factory
+from harness.suite.candidate import CandidateSpec
+from harness.run.strategy import build_strategy
 from harness.suite.load import load_suite
 from tests.suite_files import request_case, small_example_bank, small_tool_library, weather_case, write_bank_suite
 
@@ -22,7 +22,7 @@ CASES = [
 
 def rag(suite, **fields):
     candidate = CandidateSpec(name="rag", backend="hf", model="tiny", strategy="rag", **fields)
-    return strategy_factory("rag")(candidate, suite)
+    return build_strategy(candidate, suite)
 
 
 @pytest.fixture
@@ -63,19 +63,18 @@ def test_both_retrieves_k_examples_and_k_tools(suite):
 
 
 def test_tools_retrieval_without_a_library_is_an_error_at_data_tools(tmp_path):
-    path = write_bank_suite(tmp_path, [weather_case()], [small_example_bank()[0]])
+    path = write_bank_suite(tmp_path, [weather_case()])
     with pytest.raises(HarnessInputError) as caught:
         rag(load_suite(path), k=1, retrieve="tools")
     assert str(caught.value).startswith(f"{path}:4: field 'data.tools': rag tool retrieval needs a tool library")
 
 
-def test_k_beyond_the_library_is_an_error_at_the_candidates_k(tmp_path):
+def test_k_beyond_the_library_is_an_error_at_load_naming_the_candidates_k(tmp_path):
     path = write_bank_suite(tmp_path, CASES, small_example_bank(), small_tool_library(),
                             candidates=["{name: r, backend: hf, model: tiny, strategy: rag, retrieve: tools, k: 6}"])
-    suite = load_suite(path)
     with pytest.raises(HarnessInputError, match=r"suite\.yaml:9: field 'candidates\[0\]\.k': k=6 tools asked for, "
                                                 r"but the tool library holds 5"):
-        strategy_factory("rag")(suite.candidate("r"), suite)
+        load_suite(path)
 
 
 @pytest.mark.parametrize("retrieve", ["examples", "both"])

@@ -82,7 +82,7 @@ def _prompt_outputs():
 
 def _score_ours_end_to_end(data, entries):
     from harness.backends.base import Generation
-    from harness.run.runner import score_case
+    from harness.scoring.record import score_case
     from harness.suite.spec import ScoringSpec
 
     scoring = ScoringSpec(mode="bfcl", decoder="bfcl_prompt")

@@ -12,7 +12,7 @@ import os
 
 import pytest
 
-from harness.suite.spec import LoraSpec
+from harness.suite.candidate import LoraSpec
 from harness.training.data import load_training_examples
 from harness.training.trainer import train_lora
 from tests.training.synthetic import synthetic_records, tool_library, write_jsonl

@@ -15,7 +15,7 @@ from collections import defaultdict
 import pytest
 
 from harness.backends.base import Generation
-from harness.run.runner import score_case
+from harness.scoring.record import score_case
 from harness.suite.spec import ScoringSpec
 from tests.bfcl_real_outputs import Entry, real_entries, v3_data
 from tests.bfcl_reference import REFERENCE_HANDLERS, bfcl_decode, bfcl_reference

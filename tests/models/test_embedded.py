@@ -116,7 +116,7 @@ def test_smollm2_loads_offline_and_answers(monkeypatch):
         monkeypatch.delenv("HARNESS_CACHE_DIR", raising=False)
     from harness.backends.base import Prompt
     from harness.backends.hf import HFBackend
-    from harness.suite.spec import GenerationSpec
+    from harness.backends.base import GenerationSpec
 
     backend = HFBackend("smollm2-135m-instruct", GenerationSpec(max_new_tokens=12, batch_size=2), device="cpu")
     assert backend.identity()["model"]["wheel_sha256"]

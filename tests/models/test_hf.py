@@ -7,10 +7,11 @@ import pytest
 
 from harness.suite.cases import Tool
 from harness.errors import HarnessInputError
-from harness.backends.base import backend_factory
+from harness.backends.base import backend_plugin
 from harness.backends.base import Prompt
 from harness.backends.hf import GENERATION_ERROR, HFBackend, count_prompt_tokens, render_prompt
-from harness.suite.spec import CandidateSpec, GenerationSpec
+from harness.suite.candidate import CandidateSpec
+from harness.backends.base import GenerationSpec
 
 WEATHER = Tool("get_weather", "Current weather for a city.",
                {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})
@@ -160,9 +161,9 @@ def test_the_registry_factory_resolves_the_adapter_against_the_suite(tmp_path):
     suite = SimpleNamespace(root=tmp_path, resolve=lambda relative: (tmp_path / relative).resolve())
     candidate = CandidateSpec(name="t", backend="hf", model="tiny", adapter="missing-lora")
     with pytest.raises(HarnessInputError) as error:
-        backend_factory("hf")(candidate, suite)
+        backend_plugin("hf").from_candidate(candidate, suite)
     assert error.value.field == "adapter" and "missing-lora" in str(error.value)
-    plain = backend_factory("hf")(candidate.model_copy(update={"adapter": None}), suite)
+    plain = backend_plugin("hf").from_candidate(CandidateSpec(name="t", backend="hf", model="tiny"), suite)
     assert isinstance(plain, HFBackend) and plain.identity()["adapter"] is None
 
 

@@ -9,12 +9,14 @@ import pytest
 
 from harness.suite.cases import Tool, ToolCall
 from harness.errors import HarnessInputError
-from harness.backends.base import backend_factory
+from harness.backends.base import backend_plugin
 from harness.backends.base import Prompt
 from harness.backends.openai_backend import ENDPOINT_ERROR, PLACEHOLDER_KEY, TIMEOUT, OpenAIBackend, wire_messages
 from harness.parsing import parse_tool_calls
 from harness.backends.prompt_format import text_chat
-from harness.suite.spec import CandidateSpec, EndpointSpec, GenerationSpec
+from harness.suite.candidate import CandidateSpec
+from harness.backends.openai_backend import EndpointSpec
+from harness.backends.base import GenerationSpec
 from tests.models.chat_server import (ChatServer, Reply, error_reply, in_sequence, last_user_text, text_reply,
                                       tool_calls_reply)
 
@@ -159,7 +161,7 @@ def test_connection_refused_is_a_per_case_error():
 def test_a_missing_key_variable_fails_when_the_backend_is_built(server, monkeypatch):
     monkeypatch.delenv(KEY_ENV)
     with pytest.raises(HarnessInputError) as info:
-        backend_factory("openai")(_candidate(server.url), None)
+        backend_plugin("openai").from_candidate(_candidate(server.url), None)
     assert info.value.field == "endpoint.api_key_env" and KEY_ENV in str(info.value)
     assert "\n" not in str(info.value)
     assert server.received == []
@@ -234,7 +236,7 @@ def test_an_api_that_forbids_dots_gets_underscored_names_and_the_answer_scores(s
     """`names: underscore_to_dot`: tools (and example calls) go out as `math_factorial`, and the candidate's
     answer in those names passes the case of `math.factorial`."""
     from harness.backends.base import Generation
-    from harness.run.runner import score_case
+    from harness.scoring.record import score_case
     from harness.scoring.names import case_as_offered
     from harness.suite.spec import ScoringSpec
     from tests.scoring.test_names import FACTORIAL, _case

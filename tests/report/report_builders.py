@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Sequence
 
 from harness.results.file import CandidateResult, CaseRecord, ResultsFile
+from tests.results_files import with_metrics
 
 SUITE = {"name": "toolshop", "version": 1, "hash": "cd" * 32, "cases_hash": "ab" * 32, "path": "suite.yaml",
          "scoring_mode": "strict",
@@ -22,7 +23,7 @@ def case_record(candidate: str, index: int, passed: bool, **fields) -> CaseRecor
                   right_tools=True, passed=passed, error_type=None if passed else "value_error", error_detail="",
                   expects_call=True, latency_ms=100.0, input_tokens=50, output_tokens=10)
     values.update(fields)
-    return CaseRecord(**values)
+    return with_metrics(values)
 
 
 def candidate(name: str, *, lora: bool = False, strategy: str = "zero_shot", cost_per_1k: float | None = None,

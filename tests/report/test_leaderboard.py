@@ -23,6 +23,9 @@ def _alpha_record(index):
     """alpha: cases 0-6 pass; 7 names a wrong tool; 8 (no call expected) calls anyway; 9 is unparseable."""
     fields = dict(category=_category(index), latency_ms=100.0 + 10 * index, output_tokens=10 + index,
                   expects_call=index < 8)
+    if index == 0:  # all of alpha's call and argument counts: call F1 2*4/(5+5) = 0.8, argument F1 2*7/(10+10) = 0.7
+        fields.update(call_counts={"true_positives": 4, "predicted": 5, "gold": 5},
+                      argument_counts={"true_positives": 7, "predicted": 10, "gold": 10})
     if index == 7:
         fields.update(schema_valid=False, right_tools=False, error_type="wrong_name")
     elif index == 8:
@@ -47,7 +50,7 @@ def _gamma_record(index):
 
 @pytest.fixture(scope="module")
 def frame():
-    candidates = [candidate("alpha", cost_per_1k=0.30, call_f1=0.8, argument_f1=0.7),
+    candidates = [candidate("alpha", cost_per_1k=0.30, call_f1=0.1, argument_f1=0.1),
                   candidate("beta", lora=True, cost_per_1k=0.10, training_cost=2.0, loss_curve=CURVE),
                   candidate("gamma")]
     records = ([_alpha_record(i) for i in range(10)] + [_beta_record(i) for i in range(10)]
@@ -85,6 +88,7 @@ def test_latency_tokens_and_costs(board):
     # Latencies 100, 110, ..., 190 ms: median 145, 95th percentile (linear) 100 + 0.95 * 90 = 185.5.
     assert (alpha["latency_p50_ms"], alpha["latency_p95_ms"]) == (pytest.approx(145.0), pytest.approx(185.5))
     assert (alpha["input_tokens_mean"], alpha["output_tokens_mean"]) == (50.0, 14.5)
+    # F1 comes from the records' counts, not from the stale aggregates stored with the candidate (0.1).
     assert (alpha["call_f1"], alpha["argument_f1"], alpha["cost_per_1k_calls_usd"]) == (0.8, 0.7, 0.30)
     assert not alpha["fine_tune"] and board.loc["beta", "fine_tune"]
     assert board.loc["beta", "training_cost_usd"] == 2.0

@@ -16,7 +16,7 @@ from harness.errors import HarnessInputError  # noqa: E402
 from harness.integrations.evaluate import (  # noqa: E402
     METRIC_NAMES,
     case_from_json,
-    cases_and_calls,
+    aggregates,
     load_metric,
     metric_path,
 )
@@ -167,4 +167,4 @@ def test_bad_reference_is_a_one_line_input_error(bad, message):
 
 def test_predictions_and_references_must_pair_up():
     with pytest.raises(ValueError, match="2 predictions for 1 references"):
-        cases_and_calls(PREDICTIONS[:2], REFERENCES[:1])
+        aggregates(PREDICTIONS[:2], REFERENCES[:1])

@@ -12,9 +12,10 @@ import pytest
 from harness.integrations.bfcl.convert import bfcl_case
 from harness.suite.cases import Case, ExpectedCall
 from harness.backends.base import Generation
-from harness.run.runner import score_case
+from harness.scoring.record import score_case
 from harness.scoring.names import api_name, case_as_offered
-from harness.suite.spec import CandidateSpec, ScoringSpec
+from harness.suite.candidate import CandidateSpec
+from harness.suite.spec import ScoringSpec
 from harness.suite.tools import parse_tool
 from tests.bfcl_reference import bfcl_reference
 
@@ -73,7 +74,7 @@ def test_schema_validity_and_call_counts_use_the_offered_names():
     scoring = ScoringSpec(mode="strict", decoder="bfcl_fc", names="underscore_to_dot")
     record = score_case(case, Generation(output=[{"math_factorial": '{"number": "five"}'}]), "m", scoring)
     assert record.right_tools and not record.schema_valid and record.error_type == "type_error"
-    assert record.call_counts == {"true_positives": 0, "predicted": 1, "gold": 1}
+    assert record.metrics["call_f1"] == {"true_positives": 0, "predicted": 1, "gold": 1}
     assert record.calls == [{"name": "math_factorial", "arguments": {"number": "five"}}]  # as the model wrote
 
 

@@ -7,7 +7,11 @@ import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
 from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
-from harness.scoring.relevance import RelevanceCounts, relevance_outcome, relevance_scores
+from harness.scoring.relevance import RelevanceCounts, relevance_outcome
+
+
+def relevance_scores(counts):
+    return sum(counts, RelevanceCounts()).scores()
 
 TOOL = Tool("get_time", "Current time.", {"type": "object", "properties": {"zone": {"type": "string"}}})
 
@@ -90,3 +94,9 @@ def test_degenerate_corners_match_sklearn():
     for gold, predicted in [([0, 0], [0, 0]), ([1, 1], [0, 0]), ([0, 0], [1, 1]), ([1], [1])]:
         outcomes = [relevance_outcome(make_case(bool(g)), [CALL] if p else []) for g, p in zip(gold, predicted)]
         assert relevance_scores(outcomes) == pytest.approx(_sklearn_scores(gold, predicted))
+
+
+@pytest.mark.parametrize("counts", [RelevanceCounts(true_positive=1), RelevanceCounts(false_positive=1),
+                                    RelevanceCounts(false_negative=1), RelevanceCounts(true_negative=1)])
+def test_one_case_is_one_named_cell(counts):
+    assert RelevanceCounts.of_cell(counts.cell) == counts

@@ -12,7 +12,6 @@ from harness.scoring.schema_validity import (
     SchemaVerdict,
     check_schema,
     compiled_validator,
-    schema_validity_rates,
 )
 from harness.suite.tools import parse_tool
 
@@ -125,11 +124,18 @@ def test_validators_are_compiled_once_per_distinct_schema():
     assert compiled_validator(AREA.parameters) is not first
 
 
-def test_rates_case_level_and_per_call():
+def test_rates_case_level_and_per_call_through_the_metrics():
+    from harness.scoring.builtin_metrics import SCHEMA_VALIDITY, SCHEMA_VALIDITY_PER_CALL
+    from harness.scoring.metric import ScoredCase
+    from harness.scoring.tool_call_accuracy import CaseVerdict
+
     verdicts = [SchemaVerdict(True, 1, 1), SchemaVerdict(False, 1, 2, ("e",)),
                 SchemaVerdict(True, 0, 0), SchemaVerdict(False, 0, 0, ("e",))]
-    assert schema_validity_rates(verdicts) == {"schema_validity": 0.5, "schema_validity_per_call": 2 / 3}
-    assert schema_validity_rates([]) == {"schema_validity": 0.0, "schema_validity_per_call": 0.0}
+    scored = [ScoredCase(None, [], "strict", CaseVerdict(True, True, None, ""), verdict) for verdict in verdicts]
+    assert SCHEMA_VALIDITY.aggregate([SCHEMA_VALIDITY.case_value(s) for s in scored]) == {"schema_validity": 0.5}
+    per_call = [SCHEMA_VALIDITY_PER_CALL.case_value(s) for s in scored]
+    assert SCHEMA_VALIDITY_PER_CALL.aggregate(per_call) == {"schema_validity_per_call": 2 / 3}
+    assert SCHEMA_VALIDITY_PER_CALL.aggregate([[0, 0]]) == {"schema_validity_per_call": None}  # no call at all
 
 
 def test_verdict_json_round_trip():

@@ -232,7 +232,11 @@ def test_calls_to_tools_the_case_does_not_offer_fail(mode):
 def test_error_types_are_the_strings_written_into_results():
     assert ErrorType.VALUE_ERROR == "value_error" and ErrorType("unexpected_call") is ErrorType.UNEXPECTED_CALL
     assert {e.value for e in ErrorType} == {"parse_error", "wrong_count", "wrong_name", "missing_required",
-                                            "unexpected_arg", "type_error", "value_error", "unexpected_call"}
+                                            "unexpected_arg", "type_error", "value_error", "unexpected_call",
+                                            "backend_error", "generation_error", "endpoint_error", "timeout",
+                                            "missing_output"}
+    assert ErrorType.WRONG_NAME.stage == "score" and ErrorType.PARSE_ERROR.stage == "decode"
+    assert ErrorType.TIMEOUT.stage == "backend"
 
 
 def test_verdicts_round_trip_through_json():

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from harness.suite.spec import LoraSpec
+from harness.suite.candidate import LoraSpec
 from harness.training import adapter_cache
 from harness.training.adapter_cache import (
     adapter_cache_key,

@@ -13,7 +13,6 @@ from harness.suite.load import load_suite
 from harness.training.data import (
     examples_sha256,
     load_training_examples,
-    suite_train_examples,
     training_dataset,
 )
 from tests.training.synthetic import TOOLS, synthetic_records, tool_library, write_jsonl
@@ -50,7 +49,7 @@ def _write(tmp_path: Path, *records, name: str = "train.jsonl") -> Path:
 
 def test_suite_train_split_renders_exactly_as_inference_prompts():
     suite = load_suite(TOOLSHOP_TINY)
-    examples = suite_train_examples(suite)
+    examples = suite.train_examples
     assert len(examples) == 300
     raw = json.loads((TOOLSHOP_TINY.parent / "data" / "train.tiny.jsonl").read_text().splitlines()[1])
     tools = [suite.tool_library[name] for name in raw["tools"]]
@@ -149,12 +148,15 @@ def test_missing_empty_and_malformed_files(tmp_path):
         load_training_examples(tmp_path / "bad.jsonl", format="alpaca")
 
 
-def test_suite_without_train_split_is_an_input_error(tmp_path):
+def test_a_fine_tune_in_a_suite_without_train_split_is_an_input_error_at_load(tmp_path):
     (tmp_path / "test.jsonl").write_text(json.dumps({"id": "a", "category": "simple", "question": "hi",
                                                      "tools": [TOOLS[0]], "expected": [{"get_weather": {"city": ["x"]}}]}))
+    (tmp_path / "suite.yaml").write_text("name: s\ndata: {test: test.jsonl}\n"
+                                         "candidates:\n  - {name: ft, model: tiny, lora: {max_steps: 2}}\n")
+    with pytest.raises(HarnessInputError, match="suite.yaml:2: field 'data.train': ft has a `lora:` block"):
+        load_suite(tmp_path / "suite.yaml")
     (tmp_path / "suite.yaml").write_text("name: s\ndata: {test: test.jsonl}\n")
-    with pytest.raises(HarnessInputError, match="field 'data.train'"):
-        suite_train_examples(load_suite(tmp_path / "suite.yaml"))
+    assert load_suite(tmp_path / "suite.yaml").train_examples == ()
 
 
 def test_dataset_never_gives_arguments_null_keys_from_other_rows(tmp_path):

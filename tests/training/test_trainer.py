@@ -8,7 +8,7 @@ import json
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.suite.spec import LoraSpec
+from harness.suite.candidate import LoraSpec
 from harness.training.checks import split_examples
 from harness.training.trainer import TRAINING_JSON, TrainingRun, loss_curve, train_lora
 
@@ -128,11 +128,10 @@ def test_training_prompt_is_what_the_hf_backend_renders_at_inference(tiny):
 
     from harness.backends.hf import render_prompt
     from harness.suite.load import load_suite
-    from harness.training.data import suite_train_examples
 
     _, tokenizer = tiny
     suite = load_suite(Path(__file__).resolve().parents[2] / "suites" / "toolshop" / "suite.tiny.yaml")
-    examples = suite_train_examples(suite)
+    examples = suite.train_examples
     lines = (suite.root / suite.spec.data.train).read_text().splitlines()
     for example, line in list(zip(examples, lines))[:25]:
         record = json.loads(line)

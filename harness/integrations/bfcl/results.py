@@ -22,7 +22,7 @@ from harness.integrations.bfcl.releases import NEWEST_FIRST, RELEASES, Release
 from harness.suite.case_loader import read_jsonl
 from harness.suite.cases import Case
 from harness.errors import HarnessInputError
-from harness.suite.spec import CandidateSpec
+from harness.suite.candidate import CandidateSpec
 
 _POSITION = re.compile(r"_(\d+)$")
 

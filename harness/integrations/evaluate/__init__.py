@@ -9,9 +9,8 @@ from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
 from harness.suite.case_loader import case_from_line
-from harness.suite.cases import Case, ToolCall
+from harness.suite.cases import Case
 from harness.errors import HarnessInputError
-from harness.parsing import ParseError, parse_tool_calls
 
 METRICS_DIR = Path(__file__).resolve().parent
 METRIC_NAMES = ("tool_call_accuracy", "schema_validity", "relevance_f1", "call_f1")
@@ -51,31 +50,28 @@ def cases_from_references(references: Iterable[str | Mapping[str, Any]]) -> list
     return [case_from_json(reference, index) for index, reference in enumerate(references)]
 
 
-def calls_from_output(output: str) -> list[ToolCall] | None:
-    """Calls parsed from one raw model output; None when it attempted a call that does not parse."""
-    try:
-        return parse_tool_calls(output)
-    except ParseError:
-        return None
+def aggregates(predictions: Sequence[Any], references: Sequence[Any], mode: str = "strict") -> dict:
+    """Every registered metric's aggregates over (raw output, case) pairs, computed exactly as a run computes
+    them (`harness.scoring.record.score_case`, then each metric's aggregate)."""
+    from harness.backends.base import Generation
+    from harness.scoring.metric import aggregate_metrics, metrics
+    from harness.scoring.record import score_case
+    from harness.suite.spec import ScoringSpec
 
-
-def calls_from_predictions(predictions: Sequence[str]) -> list[list[ToolCall] | None]:
-    return [calls_from_output(output) for output in predictions]
-
-
-def cases_and_calls(predictions: Sequence[str],
-                    references: Sequence[str]) -> list[tuple[Case, list[ToolCall] | None]]:
-    """Pair each reference case with the calls parsed from its prediction."""
     if len(predictions) != len(references):
         raise ValueError(f"{len(predictions)} predictions for {len(references)} references")
-    return list(zip(cases_from_references(references), calls_from_predictions(predictions)))
+    scoring = ScoringSpec(mode=mode)
+    records = [score_case(case, Generation(output=output), "evaluate", scoring)
+               for case, output in zip(cases_from_references(references), predictions)]
+    return aggregate_metrics({metric.name: [record.metrics.get(metric.name) for record in records]
+                              for metric in metrics()})
 
 
 #: Shared by every module's `inputs_description`.
 INPUTS_DESCRIPTION = """
 Args:
-    predictions: list of raw model outputs (strings), one per case; tool calls are parsed from
-        them in any format `harness.parsing` auto-detects; plain text means "no call".
+    predictions: list of raw model outputs (strings), one per case; tool calls are decoded from
+        them with the `auto` decoder (any format `harness.parsing` detects); plain text means "no call".
     references: list of cases as JSON strings, each the object `Case.to_json()` writes
         (id, category, messages, tools in OpenAI style, expected calls in BFCL ground-truth form).
 """

@@ -4,9 +4,7 @@ Loads offline: `evaluate.load(harness.integrations.evaluate.metric_path("call_f1
 """
 import evaluate
 
-from harness.integrations.evaluate import INPUTS_DESCRIPTION, cases_and_calls, metric_info
-from harness.scoring.call_f1 import argument_counts, call_counts
-from harness.scoring.counts import PRFCounts
+from harness.integrations.evaluate import INPUTS_DESCRIPTION, aggregates, metric_info
 
 _DESCRIPTION = """
 Call-level and argument-level micro precision, recall and F1 over all cases: a predicted call is a
@@ -27,10 +25,6 @@ class CallF1(evaluate.Metric):
         return metric_info(_DESCRIPTION, _KWARGS_DESCRIPTION)
 
     def _compute(self, predictions, references, mode="strict"):
-        calls_total, arguments_total = PRFCounts(), PRFCounts()
-        for case, calls in cases_and_calls(predictions, references):
-            calls_total += call_counts(case, calls, mode)
-            arguments_total += argument_counts(case, calls, mode)
-        return {"call_precision": calls_total.precision, "call_recall": calls_total.recall,
-                "call_f1": calls_total.f1, "argument_precision": arguments_total.precision,
-                "argument_recall": arguments_total.recall, "argument_f1": arguments_total.f1}
+        scores = aggregates(predictions, references, mode)
+        return {key: scores[key] for key in ("call_precision", "call_recall", "call_f1", "argument_precision",
+                                             "argument_recall", "argument_f1")}

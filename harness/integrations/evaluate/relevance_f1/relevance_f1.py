@@ -4,8 +4,7 @@ Same keys as GLUE MRPC's metric. Loads offline: `harness.integrations.evaluate.l
 """
 import evaluate
 
-from harness.integrations.evaluate import INPUTS_DESCRIPTION, cases_and_calls, metric_info
-from harness.scoring.relevance import relevance_outcome, relevance_scores
+from harness.integrations.evaluate import INPUTS_DESCRIPTION, aggregates, metric_info
 
 _DESCRIPTION = """
 Relevance detection as binary classification, reported as GLUE MRPC reports it (accuracy and F1
@@ -27,6 +26,5 @@ class RelevanceF1(evaluate.Metric):
         return metric_info(_DESCRIPTION, _KWARGS_DESCRIPTION)
 
     def _compute(self, predictions, references):
-        outcomes = (relevance_outcome(case, calls) for case, calls in cases_and_calls(predictions, references))
-        scores = relevance_scores(outcomes)
-        return {"accuracy": scores["accuracy"], "f1": scores["f1"]}
+        scores = aggregates(predictions, references)
+        return {"accuracy": scores["relevance_accuracy"], "f1": scores["relevance_f1"]}

@@ -4,8 +4,7 @@ Also the per-call rate. Loads offline: `evaluate.load(harness.integrations.evalu
 """
 import evaluate
 
-from harness.integrations.evaluate import INPUTS_DESCRIPTION, cases_and_calls, metric_info
-from harness.scoring.schema_validity import check_schema, schema_validity_rates
+from harness.integrations.evaluate import INPUTS_DESCRIPTION, aggregates, metric_info
 
 _DESCRIPTION = """
 Schema validity of function calls: a case is valid when its output parses and every call it makes
@@ -16,8 +15,8 @@ names an offered tool and has arguments that validate against that tool's JSON S
 
 _KWARGS_DESCRIPTION = INPUTS_DESCRIPTION + """
 Returns:
-    schema_validity: fraction of cases that are schema-valid (0.0 for no cases).
-    schema_validity_per_call: fraction of parsed calls that are schema-valid (0.0 for no calls).
+    schema_validity: fraction of cases that are schema-valid (None for no cases).
+    schema_validity_per_call: fraction of parsed calls that are schema-valid (None when no call was parsed).
 """
 
 
@@ -27,5 +26,5 @@ class SchemaValidity(evaluate.Metric):
         return metric_info(_DESCRIPTION, _KWARGS_DESCRIPTION)
 
     def _compute(self, predictions, references):
-        verdicts = [check_schema(case, calls) for case, calls in cases_and_calls(predictions, references)]
-        return schema_validity_rates(verdicts)
+        scores = aggregates(predictions, references)
+        return {key: scores[key] for key in ("schema_validity", "schema_validity_per_call")}

@@ -4,8 +4,7 @@ Loads offline: `harness.integrations.evaluate.load_metric("tool_call_accuracy")`
 """
 import evaluate
 
-from harness.integrations.evaluate import INPUTS_DESCRIPTION, cases_and_calls, metric_info
-from harness.scoring.tool_call_accuracy import check_case
+from harness.integrations.evaluate import INPUTS_DESCRIPTION, aggregates, metric_info
 
 _DESCRIPTION = """
 Tool-call accuracy (AST match): a case passes when the calls parsed from the output match the
@@ -18,7 +17,7 @@ passes when none is made. `mode="bfcl"` reproduces BFCL's ast_checker verdicts; 
 _KWARGS_DESCRIPTION = INPUTS_DESCRIPTION + """
     mode: "strict" (default) or "bfcl".
 Returns:
-    tool_call_accuracy: fraction of cases that pass (0.0 for no cases).
+    tool_call_accuracy: fraction of cases that pass (None for no cases).
 """
 
 
@@ -28,6 +27,4 @@ class ToolCallAccuracy(evaluate.Metric):
         return metric_info(_DESCRIPTION, _KWARGS_DESCRIPTION)
 
     def _compute(self, predictions, references, mode="strict"):
-        pairs = cases_and_calls(predictions, references)
-        passed = sum(check_case(case, calls, mode).passed for case, calls in pairs)
-        return {"tool_call_accuracy": passed / len(pairs) if pairs else 0.0}
+        return {"tool_call_accuracy": aggregates(predictions, references, mode)["tool_call_accuracy"]}

@@ -1,0 +1,1 @@
+"""Example fc-harness plugins: one file per plugin type."""
