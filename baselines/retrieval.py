@@ -10,8 +10,8 @@ from typing import Callable, Protocol, Sequence
 
 import numpy as np
 
-from harness.suite.cases import Tool
 from harness.errors import HarnessInputError
+from harness.suite.cases import Tool
 
 # Words are runs of letters/digits; underscores split too, so `get_current_weather` matches "current weather".
 _WORD = re.compile(r"[^\W_]+")

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from harness.version import __version__
 from harness.errors import EXIT_BAD_INPUT, HarnessInputError
+from harness.version import __version__
 
 EPILOG = "Exit status: 0 ok, 2 unusable input (one line on stderr says which file, line and field)."
 GATE_EPILOG = ("Exit status: 0 no regression, 1 a gated metric dropped by more than its tolerance and the drop is "
@@ -268,9 +268,9 @@ def cmd_gate(args: argparse.Namespace) -> int:
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from harness.scoring.metric import per_case_metric_names
     from harness.gate.gate import changes_table, compare_runs
     from harness.results.file import ResultsFile
+    from harness.scoring.metric import per_case_metric_names
 
     before, after = ResultsFile.read(args.a), ResultsFile.read(args.b)
     changes, notes = compare_runs(before, after, args.metrics or list(per_case_metric_names()), alpha=args.alpha,

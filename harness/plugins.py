@@ -80,10 +80,6 @@ class Registry(Generic[Plugin]):
         self._loaded[name] = plugin
         return plugin
 
-    def unregister(self, name: str) -> None:
-        """Drop a plugin registered in code (tests clean up with this)."""
-        self._loaded.pop(name, None)
-
     def _discovered(self) -> dict[str, metadata.EntryPoint]:
         if self._entry_points is None:
             found: dict[str, metadata.EntryPoint] = {}

@@ -13,8 +13,8 @@ import argparse
 import tempfile
 import time
 
-from harness.errors import HarnessInputError
 from harness.backends.embedded import load_causal_lm
+from harness.errors import HarnessInputError
 from harness.suite.load import load_suite
 from harness.training.trainer import train_lora
 

@@ -6,11 +6,11 @@ import functools
 from dataclasses import dataclass
 from pathlib import Path
 
-from harness.integrations.bfcl.wheel import BFCL_V3_WHEEL_VERSION, read_bfcl_jsonl
 from harness.integrations.bfcl.convert import load_bfcl_cases
 from harness.integrations.bfcl.handlers import handler_style
 from harness.integrations.bfcl.releases import V3
 from harness.integrations.bfcl.results import CaseIndex, result_models
+from harness.integrations.bfcl.wheel import BFCL_V3_WHEEL_VERSION, read_bfcl_jsonl
 from harness.suite.case_loader import read_jsonl
 from harness.suite.cases import Case
 from tests.bfcl_reference import handler_wheel

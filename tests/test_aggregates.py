@@ -1,8 +1,8 @@
 """Latency, time-to-first-token, cache counts and cost fields in the per-candidate aggregates."""
 import pytest
 
-from harness.scoring.aggregates import aggregate
 from harness.run.pricing import CallCost
+from harness.scoring.aggregates import aggregate
 from tests.test_pricing import _record
 
 

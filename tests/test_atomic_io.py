@@ -3,7 +3,7 @@ import json
 
 import pytest
 
-from harness.io.atomic import atomic_write_json, atomic_write_text
+from harness.io.atomic import atomic_write_json, atomic_write_text, publish_dir, scratch_dir
 
 
 def test_write_replaces_content_and_creates_parents(tmp_path):
@@ -34,3 +34,40 @@ def test_written_files_get_the_umask_mode_not_a_private_one(tmp_path):
     finally:
         os.umask(previous)
     assert (tmp_path / "report.md").stat().st_mode & 0o777 == 0o644
+
+
+def test_a_scratch_folder_sits_hidden_beside_its_target_and_is_removed_whatever_happens(tmp_path):
+    target = tmp_path / "deep" / "model"
+    with pytest.raises(RuntimeError):
+        with scratch_dir(target, "build") as scratch:
+            assert scratch.parent == target.parent and scratch.name.startswith(".model.build-")
+            (scratch / "half.bin").write_bytes(b"x")
+            raise RuntimeError("killed mid-build")
+    assert list(target.parent.iterdir()) == []
+
+
+def test_a_published_folder_is_readable_and_a_lost_race_is_quiet(tmp_path):
+    target = tmp_path / "entry"
+    with scratch_dir(target, "train") as scratch:
+        (scratch / "sub").mkdir()
+        (scratch / "sub" / "weights.bin").write_bytes(b"w")
+        publish_dir(scratch, target, lambda folder: (folder / "sub" / "weights.bin").is_file())
+    assert (target / "sub" / "weights.bin").read_bytes() == b"w"
+    assert oct(target.stat().st_mode & 0o777) == "0o755"
+    assert oct((target / "sub" / "weights.bin").stat().st_mode & 0o777) == "0o644"
+    with scratch_dir(target, "train") as scratch:  # a second writer finishing the same entry later
+        (scratch / "sub").mkdir()
+        (scratch / "sub" / "weights.bin").write_bytes(b"other")
+        publish_dir(scratch, target, lambda folder: (folder / "sub" / "weights.bin").is_file())
+    assert (target / "sub" / "weights.bin").read_bytes() == b"w"
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["entry"]
+
+
+def test_publishing_over_something_incomplete_is_an_error(tmp_path):
+    target = tmp_path / "entry"
+    (target / "stray").mkdir(parents=True)
+    (target / "stray" / "file").write_text("not ours")
+    with scratch_dir(target, "train") as scratch:
+        (scratch / "done").write_text("yes")
+        with pytest.raises(OSError):
+            publish_dir(scratch, target, lambda folder: (folder / "done").is_file())

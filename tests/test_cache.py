@@ -9,9 +9,10 @@ from pathlib import Path
 
 import pytest
 
-from harness.backends.cache import CACHE_FILE, NO_GENERATION, CachingBackend, GenerationStore, cache_key, default_cache_dir
-from harness.suite.cases import Tool
 from harness.backends.base import Generation, Prompt
+from harness.backends.cache import (CACHE_FILE, NO_GENERATION, CachingBackend, GenerationStore, cache_key,
+                                    default_cache_dir)
+from harness.suite.cases import Tool
 
 REPO = Path(__file__).resolve().parents[1]
 

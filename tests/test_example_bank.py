@@ -28,10 +28,10 @@ def test_loads_names_from_the_library_and_inline_definitions(tmp_path, library):
     inline = bank_example("Weather in Oslo?", "get_weather", {"city": "Oslo"}, tools=[WEATHER_TOOL])
     bank = load(tmp_path, [*small_example_bank(), inline], library)
     assert len(bank) == 7
-    assert bank[0].user_text == "Weather in Rome?" and bank[0].called_tools == ("get_weather",)
+    assert bank[0].user_text == "Weather in Rome?"
     assert bank[0].messages[-1] == {"role": "assistant", "content": None, "tool_calls": [
         {"type": "function", "function": {"name": "get_weather", "arguments": {"city": "Rome"}}}]}
-    assert bank[4].called_tools == () and bank[4].messages[-1] == {"role": "assistant", "content": "Paris."}
+    assert "tool_calls" not in bank[4].messages[-1] and bank[4].messages[-1] == {"role": "assistant", "content": "Paris."}
     assert [tool.name for tool in bank[6].tools] == ["get_weather"] and bank[6].line == 7
 
 

@@ -4,13 +4,13 @@ from __future__ import annotations
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.run.pricing import cost_per_1k_calls, device_time_cost, price_table, shipped_price_table
 from harness.report.summary_table import COST_COLUMN, summary_frame
 from harness.results.file import CaseRecord, ResultsFile
+from harness.run.pricing import cost_per_1k_calls, device_time_cost, price_table, shipped_price_table
 from harness.run.runner import CandidateRun, candidate_result
 from harness.suite.candidate import CandidateSpec
-from harness.suite.spec import PricesSpec
 from harness.suite.load import load_suite
+from harness.suite.spec import PricesSpec
 from tests.suite_files import weather_case, write_suite
 
 HOSTED = CandidateSpec(name="hosted", backend="openai", model="gpt-4o-mini", endpoint={"base_url": "http://x/v1"})

@@ -1,9 +1,9 @@
 """Tools and calls as plain chat text: compact signatures, `<tool_call>` lines the parser reads back, ChatML."""
 from jinja2.sandbox import ImmutableSandboxedEnvironment
 
-from harness.suite.cases import ToolCall
-from harness.parsing import parse_tool_calls
 from harness.backends.prompt_format import CHATML_TEMPLATE, text_chat, tool_call_text, tool_signature
+from harness.parsing import parse_tool_calls
+from harness.suite.cases import ToolCall
 from harness.suite.tools import parse_tool
 
 WEATHER = parse_tool({"name": "get_weather", "description": "Current  weather\nfor a city.", "parameters": {

@@ -2,8 +2,8 @@
 import numpy as np
 import pytest
 
-from harness.errors import HarnessInputError
 from baselines.retrieval import BM25Retriever, MiniLMRetriever, make_retriever, rank, tokenize, tool_search_text
+from harness.errors import HarnessInputError
 from harness.suite.tools import parse_tool
 from tests.suite_files import small_tool_library
 

@@ -11,9 +11,9 @@ import time
 from pathlib import Path
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
+from harness.backends.base import Generation, ModelBackend, Prompt
 from harness.errors import ErrorKind, HarnessInputError
 from harness.io.hashing import json_sha256
-from harness.backends.base import Generation, ModelBackend, Prompt
 from harness.io.paths import cache_root
 
 #: Bumped when the key recipe or the stored row format changes, so old rows simply stop matching.

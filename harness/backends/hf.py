@@ -5,19 +5,19 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import json
 import time
 from pathlib import Path
 from typing import Any, Iterator, Literal, Mapping, Sequence
 
-from harness.suite.cases import Tool
-from harness.errors import ErrorKind, HarnessInputError
-from harness.io.hashing import file_sha256, json_sha256
 from pydantic import BaseModel, ConfigDict
 
 from harness.backends.base import Capabilities, Generation, GenerationSpec, Prompt
 from harness.backends.embedded import ModelSource, default_dtype, load_model, load_tokenizer, pick_device, resolve_model
 from harness.backends.prompt_format import CHATML_TEMPLATE, TOOL_INSTRUCTIONS, text_chat
+from harness.errors import ErrorKind, HarnessInputError
+from harness.io.hashing import file_sha256, json_sha256
+from harness.suite.cases import Tool
+from harness.suite.message_calls import call_function, decoded_arguments
 
 GENERATION_ERROR = ErrorKind.GENERATION_ERROR
 #: Prompts are sorted by length (less padding) only within windows of this many batches, so outputs still
@@ -263,14 +263,12 @@ def _native_messages(messages: Sequence[Mapping[str, Any]]) -> list[dict]:
 
 
 def _call_with_dict_arguments(call: Mapping[str, Any]) -> dict:
-    call = dict(call)
-    function = dict(call.get("function", {}))
-    if isinstance(function.get("arguments"), str):
-        try:
-            function["arguments"] = json.loads(function["arguments"])
-        except json.JSONDecodeError:
-            pass  # left as written: the template shows what the example held
-    return call | ({"function": function} if "function" in call else {})
+    """The call with its arguments decoded (a string that is not JSON is left as written: the template shows
+    what the example held)."""
+    function = dict(call_function(call))
+    if "arguments" in function:
+        function["arguments"] = decoded_arguments(function["arguments"])
+    return dict(call) | ({"function": function} if "function" in call else function)
 
 
 def _context_length(source: ModelSource) -> int | None:

@@ -10,19 +10,19 @@ long for the context) and malformed responses become `Generation(error_type=...)
 """
 from __future__ import annotations
 
-import json
 import os
 import threading
 import time
 from concurrent.futures import Future, ThreadPoolExecutor
 from typing import TYPE_CHECKING, Any, Iterator, Literal, Mapping, Optional, Sequence
 
-from harness.errors import ErrorKind, HarnessInputError
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.backends.base import Capabilities, Generation, GenerationSpec, Prompt
 from harness.backends.prompt_format import text_chat
+from harness.errors import ErrorKind, HarnessInputError
 from harness.scoring.names import api_name, tools_as_offered
+from harness.suite.message_calls import call_function, encoded_arguments
 
 TIMEOUT = ErrorKind.TIMEOUT
 ENDPOINT_ERROR = ErrorKind.ENDPOINT_ERROR
@@ -277,12 +277,10 @@ def wire_messages(messages: Sequence[Mapping[str, Any]], names: str = "exact") -
 
 
 def _wire_call(call: Mapping[str, Any], default_id: str, names: str) -> dict[str, Any]:
-    function = call.get("function", call)  # `{"name", "arguments"}` entries are accepted too
-    arguments = function.get("arguments", {})
-    if not isinstance(arguments, str):
-        arguments = json.dumps(arguments, ensure_ascii=False)
+    function = call_function(call)
     return {"id": call.get("id") or default_id, "type": "function",
-            "function": {"name": api_name(function["name"], names), "arguments": arguments}}
+            "function": {"name": api_name(function["name"], names),
+                         "arguments": encoded_arguments(function.get("arguments", {}))}}
 
 
 def assistant_message(message: Any) -> dict[str, Any]:

@@ -10,6 +10,7 @@ import json
 from typing import Any, Iterable, Mapping, Sequence
 
 from harness.suite.cases import Tool
+from harness.suite.message_calls import call_function, decoded_arguments
 
 TOOL_INSTRUCTIONS = (
     "You can call these functions:\n{signatures}\n\n"
@@ -41,13 +42,9 @@ def tool_call_text(calls: Iterable[Mapping[str, Any]]) -> str:
     """Assistant text for calls given as `{"name", "arguments"}` or OpenAI `{"function": {...}}` entries."""
     lines = []
     for call in calls:
-        function = call.get("function", call)
-        arguments = function.get("arguments", {})
-        if isinstance(arguments, str):
-            try:
-                arguments = json.loads(arguments)
-            except json.JSONDecodeError:
-                pass  # kept as written: the text shows what the example held
+        function = call_function(call)
+        # A string that is not JSON is kept as written: the text shows what the example held.
+        arguments = decoded_arguments(function.get("arguments", {}))
         body = json.dumps({"name": function["name"], "arguments": arguments}, ensure_ascii=False)
         lines.append(f"<tool_call>{body}</tool_call>")
     return "\n".join(lines)

@@ -9,12 +9,12 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
-from harness.suite.case_loader import read_jsonl
-from harness.errors import ErrorKind, HarnessInputError
-from harness.io.hashing import file_sha256
 from pydantic import BaseModel, ConfigDict, Field
 
 from harness.backends.base import Capabilities, Generation, Prompt
+from harness.errors import ErrorKind, HarnessInputError
+from harness.io.hashing import file_sha256
+from harness.suite.case_loader import read_jsonl
 
 MISSING_OUTPUT = ErrorKind.MISSING_OUTPUT
 _METRIC_FIELDS = ("latency_ms", "ttft_ms", "input_tokens", "output_tokens")

@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from harness.suite.cases import ToolCall
 from harness.parsing.decoders import Decoder, decoder, decoder_named, decoder_names
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import ParseContext, check_call_count
+from harness.suite.cases import ToolCall
 
 __all__ = ["Decoder", "ParseError", "decoder", "decoder_named", "decoder_names", "parse_tool_calls"]
 

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import ast
 
-from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import ParseContext, check_call_count
 from harness.parsing.literals import parse_expression
 from harness.parsing.pythonic import read_call
+from harness.suite.cases import ToolCall
 
 
 def bfcl_ast_parse(text: str, context: ParseContext, *, legacy: bool = False) -> list[ToolCall]:

@@ -17,7 +17,6 @@ import re
 from collections.abc import Mapping
 from typing import Any
 
-from harness.suite.cases import ToolCall
 from harness.parsing.bfcl_ast import bfcl_ast_parse, bracketed, default_prompt_decode
 from harness.parsing.decoders import decoder
 from harness.parsing.errors import ParseError
@@ -25,6 +24,7 @@ from harness.parsing.limits import MAX_DEPTH, ParseContext, check_call_count, ch
 from harness.parsing.literals import parse_expression
 from harness.parsing.pythonic import argument_value
 from harness.parsing.shapes import json_text, plain_json
+from harness.suite.cases import ToolCall
 
 
 def _text(output: Any) -> str:

@@ -8,10 +8,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any, Callable
 
-from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import check_call_count
 from harness.parsing.shapes import arguments_dict, calls_from_value
+from harness.suite.cases import ToolCall
 
 #: Keys that make a one-key object a call object of another shape, not `{function_name: arguments}`.
 _SHAPE_KEYS = frozenset({"name", "function", "function_call", "tool_calls"})

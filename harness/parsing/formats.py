@@ -9,7 +9,6 @@ from collections.abc import Mapping
 from functools import partial
 from typing import Any, Callable
 
-from harness.suite.cases import ToolCall
 from harness.parsing.decoders import Decoder
 from harness.parsing.errors import ParseError
 from harness.parsing.fc_lists import calls_from_fc_list
@@ -20,6 +19,7 @@ from harness.parsing.mistral import MARKER as MISTRAL_MARKER
 from harness.parsing.mistral import parse_mistral
 from harness.parsing.openai_message import parse_message
 from harness.parsing.tags import HERMES_OPEN, PYTHON_TAG, parse_hermes, parse_python_tag
+from harness.suite.cases import ToolCall
 
 _TextParser = Callable[[str, ParseContext], list[ToolCall]]
 #: Markers that name their format outright; when several occur, the earliest wins.

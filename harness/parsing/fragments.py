@@ -8,13 +8,13 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import MAX_DEPTH, ParseContext
 from harness.parsing.literals import literal_value, parse_expression
 from harness.parsing.pythonic import calls_from_expression
 from harness.parsing.shapes import calls_from_value
 from harness.parsing.spans import scan_spans
+from harness.suite.cases import ToolCall
 
 _DECODER = json.JSONDecoder()
 

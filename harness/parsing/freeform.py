@@ -6,15 +6,14 @@ from __future__ import annotations
 
 import re
 
-from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.fragments import ANY_SYNTAX, UNDECODABLE, Syntax, decode_fragment
 from harness.parsing.limits import ParseContext, check_bracket_count, check_call_count
 from harness.parsing.literals import parse_expression, parse_expression_lines
 from harness.parsing.markup import split_fences, strip_end_tokens
-from harness.parsing.pythonic import (calls_from_expression, calls_from_lines, looks_like_pythonic_call,
-                                       opens_like_call)
+from harness.parsing.pythonic import calls_from_expression, calls_from_lines, looks_like_pythonic_call, opens_like_call
 from harness.parsing.spans import Span, scan_spans
+from harness.suite.cases import ToolCall
 
 JSON_ONLY = Syntax(json=True, pythonic=False)
 PYTHONIC_ONLY = Syntax(json=False, pythonic=True)

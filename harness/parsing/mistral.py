@@ -5,11 +5,11 @@ from __future__ import annotations
 
 import re
 
-from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.fragments import UNDECODABLE, decode_prefix, decode_value_prefix
 from harness.parsing.limits import ParseContext, check_call_count
 from harness.parsing.shapes import arguments_dict
+from harness.suite.cases import ToolCall
 
 MARKER = "[TOOL_CALLS]"
 _ARGS, _CALL_ID = "[ARGS]", "[CALL_ID]"

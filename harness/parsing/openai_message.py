@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.shapes import call_from_entry, calls_from_value
+from harness.suite.cases import ToolCall
 
 
 def parse_message(message: Mapping[str, Any], parse_text: Callable[[str], list[ToolCall]]) -> list[ToolCall]:

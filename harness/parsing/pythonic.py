@@ -12,11 +12,11 @@ import ast
 import re
 from typing import Any
 
-from harness.suite.cases import ToolCall
 from harness.parsing.arithmetic import constant_arithmetic
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import MAX_DEPTH, ParseContext, check_call_count
 from harness.parsing.literals import describe
+from harness.suite.cases import ToolCall
 
 #: Text that opens like a call, `f(` or `[pkg.f(`: worth reading with `ast`.
 _CALL_OPENING = re.compile(r"\[?\s*[A-Za-z_][\w.]*\(")

@@ -8,9 +8,9 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
-from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.limits import MAX_DEPTH, check_call_count, check_length
+from harness.suite.cases import ToolCall
 
 _ARGUMENT_KEYS = ("arguments", "parameters")
 #: `{"function": {...}}` (OpenAI tool_calls entries) and `{"function_call": {...}}` (its legacy form).

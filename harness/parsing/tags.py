@@ -7,11 +7,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 
-from harness.suite.cases import ToolCall
 from harness.parsing.errors import ParseError
 from harness.parsing.fragments import UNDECODABLE, Undecodable, decode_fragment, decode_prefix
 from harness.parsing.limits import ParseContext, check_call_count
 from harness.parsing.markup import split_fences
+from harness.suite.cases import ToolCall
 
 HERMES_OPEN, HERMES_CLOSE = "<tool_call>", "</tool_call>"
 PYTHON_TAG = "<|python_tag|>"

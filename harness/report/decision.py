@@ -11,7 +11,7 @@ from typing import Literal
 import pandas as pd
 
 from harness.report.leaderboard import candidate_facts, leaderboard
-from harness.report.stats import bootstrap_ci, mcnemar_exact
+from harness.report.stats import bootstrap_ci, mcnemar_exact, paired_outcomes
 from harness.report.tables import p_text, points, usd
 
 Verdict = Literal["fine_tune_wins", "not_justified", "no_fine_tune", "no_baseline"]
@@ -100,9 +100,7 @@ def _evidence(test: dict) -> str:
 
 def paired_test(frame: pd.DataFrame, a: str, b: str, seed: int = 0) -> dict:
     """a minus b on the cases both ran: accuracy difference, its bootstrap CI over cases, and exact McNemar."""
-    passed = frame[frame["candidate"].isin([a, b])].pivot_table(
-        index="case_id", columns="candidate", values="passed", aggfunc="first").dropna()
-    a_passed, b_passed = passed[a].astype(bool).to_numpy(), passed[b].astype(bool).to_numpy()
+    a_passed, b_passed = paired_outcomes(frame, a, b)
     differences = a_passed.astype(float) - b_passed.astype(float)
     test = mcnemar_exact(a_passed, b_passed)
     return {"difference": float(differences.mean()) if differences.size else 0.0,

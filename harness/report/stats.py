@@ -7,7 +7,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
-from itertools import combinations
 
 import numpy as np
 import pandas as pd
@@ -78,23 +77,10 @@ def mcnemar_exact(a: Sequence[bool], b: Sequence[bool]) -> McNemar:
     return McNemar(a_only, b_only, min(1.0, float(p_value)))
 
 
-def pairwise_mcnemar(frame: pd.DataFrame, metric: str = "passed") -> pd.DataFrame:
-    """Every pair of candidates compared on the cases both ran (aligned by case_id).
-
-    `metric` is a frame column (`passed`, `schema_valid`, ...) or its aggregate name (`tool_call_accuracy`).
-    Columns: a, b, cases, a_rate, b_rate, diff (a_rate - b_rate), a_only, b_only, p_value; pairs in the
-    order candidates first appear in the frame.
-    """
-    wide = _outcomes_by_case(frame, metric)
-    rows = []
-    for a, b in combinations(wide.columns, 2):
-        a_values, b_values = _shared(wide, a, b)
-        test = mcnemar_exact(a_values, b_values)
-        a_rate, b_rate = _mean(a_values), _mean(b_values)
-        rows.append({"a": a, "b": b, "cases": len(a_values), "a_rate": a_rate, "b_rate": b_rate,
-                     "diff": a_rate - b_rate, "a_only": test.a_only, "b_only": test.b_only, "p_value": test.p_value})
-    columns = ["a", "b", "cases", "a_rate", "b_rate", "diff", "a_only", "b_only", "p_value"]
-    return pd.DataFrame(rows, columns=columns)
+def paired_outcomes(frame: pd.DataFrame, a: str, b: str, metric: str = "passed") -> tuple[np.ndarray, np.ndarray]:
+    """Candidates `a` and `b`'s outcomes of `metric` (a frame column, or a metric name) on the cases both ran,
+    aligned by case_id: what every paired comparison (McNemar, a bootstrap of differences) needs."""
+    return _shared(_outcomes_by_case(frame, metric), a, b)
 
 
 def significance_groups(frame: pd.DataFrame, alpha: float = 0.05, metric: str = "passed") -> dict[str, str]:

@@ -7,8 +7,8 @@ from __future__ import annotations
 import pandas as pd
 
 from harness.report.bfcl_board import bfcl_board, bfcl_notes
-from harness.scoring.metric import metrics
 from harness.results.file import ResultsFile
+from harness.scoring.metric import metrics
 
 #: Cost column: USD per 1,000 calls (tokens x list price, or device time x device-hour price).
 COST_COLUMN = "$ / 1k calls"

@@ -11,8 +11,8 @@ from typing import Iterable
 
 import pandas as pd
 
-from harness.io.atomic import atomic_write_text
 from harness.errors import HarnessInputError
+from harness.io.atomic import atomic_write_text
 from harness.report.build import Report
 
 FORMATS = ("md", "html", "csv", "json")

@@ -14,9 +14,9 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any, Mapping
 
-from harness.version import __version__
-from harness.io.atomic import atomic_write_json
 from harness.errors import HarnessInputError
+from harness.io.atomic import atomic_write_json
+from harness.version import __version__
 
 #: 2: per-case metric values in `record.metrics` (1 kept call/argument counts and per-call schema counts as
 #: fields of their own; files of version 1 still load, migrated on read).

@@ -11,17 +11,16 @@ from typing import Iterator, Sequence
 
 from tqdm.auto import tqdm
 
-from harness.scoring.aggregates import aggregate
-from harness.scoring.record import score_case
+from harness.backends.base import Generation, ModelBackend, Prompt, backend_plugin
 from harness.backends.cache import CachingBackend, GenerationStore
 from harness.io.hashing import file_sha256
-from harness.backends.base import Generation, ModelBackend, Prompt, backend_plugin
-from harness.run.pricing import PriceTable, cost_per_1k_calls, device_from_identity, normalise_device, price_table
 from harness.results.file import CandidateResult, CaseRecord, ResultsFile, environment_info, utc_now
-from harness.suite.candidate import CandidateSpec
+from harness.run.pricing import PriceTable, cost_per_1k_calls, device_from_identity, normalise_device, price_table
 from harness.run.strategy import build_strategy
+from harness.scoring.aggregates import aggregate
+from harness.scoring.record import score_case
+from harness.suite.candidate import CandidateSpec
 from harness.suite.load import Suite
-
 
 
 @dataclass(frozen=True)

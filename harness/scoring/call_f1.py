@@ -20,11 +20,11 @@ from __future__ import annotations
 import functools
 from typing import Sequence
 
-from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 from harness.scoring.call_matching import max_weight_assignment, maximum_matching
 from harness.scoring.counts import PRFCounts
 from harness.scoring.tool_call_accuracy import check_call, require_scoring_mode
 from harness.scoring.value_match import UNTYPED, argument_rules, check_argument
+from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 
 
 def call_counts(case: Case, calls: Sequence[ToolCall] | None, mode: str = "strict") -> PRFCounts:

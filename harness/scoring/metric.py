@@ -55,10 +55,6 @@ def metrics() -> list[Metric]:
     return sorted(registry(METRICS).all().values(), key=lambda metric: (metric.order, metric.name))
 
 
-def metric_named(name: str) -> Metric:
-    return registry(METRICS).get(name)
-
-
 def per_case_metric_names() -> tuple[str, ...]:
     """The metrics a case passes or fails: compared with McNemar's test, gateable."""
     return tuple(metric.name for metric in metrics() if metric.per_case)

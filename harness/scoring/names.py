@@ -19,7 +19,6 @@ from typing import Literal
 from harness.suite.cases import Case, ExpectedCall, Tool
 
 NameMapping = Literal["exact", "underscore_to_dot"]
-NAME_MAPPINGS: tuple[str, ...] = ("exact", "underscore_to_dot")
 
 
 def api_name(name: str, names: str) -> str:

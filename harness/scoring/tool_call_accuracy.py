@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from harness.errors import ErrorKind
-from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 from harness.scoring.call_matching import greedy_matching, maximum_matching
 from harness.scoring.value_match import argument_rules, check_argument
+from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 
 SCORING_MODES = ("strict", "bfcl")
 

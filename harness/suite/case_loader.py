@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
-from harness.suite.cases import GROUND_TRUTH_DEFECT_KEY, Case, ExpectedCall, Tool
 from harness.errors import HarnessInputError
+from harness.suite.cases import GROUND_TRUTH_DEFECT_KEY, Case, ExpectedCall, Tool
 from harness.suite.tools import ToolDefinitionError, parse_tool
 
 ROLES = frozenset({"system", "user", "assistant", "tool"})

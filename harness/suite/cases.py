@@ -7,9 +7,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
-#: Categories with a meaning of their own in the metrics; suites may add others.
-STANDARD_CATEGORIES = ("simple", "multiple", "parallel", "parallel_multiple", "irrelevance")
-
 #: BFCL convention: this value in an acceptable-value list means "the argument may be omitted".
 OMITTABLE = ""
 #: `case.meta` key naming why a case's ground truth can never pass; such cases load, score and are reported apart.

@@ -12,9 +12,10 @@ from typing import TYPE_CHECKING, Any, Mapping, Sequence
 from jsonschema import Draft202012Validator
 from jsonschema.exceptions import best_match
 
+from harness.errors import HarnessInputError
 from harness.suite.case_loader import check_message_shapes, read_jsonl, resolve_tools
 from harness.suite.cases import Tool
-from harness.errors import HarnessInputError
+from harness.suite.message_calls import decoded_arguments
 
 if TYPE_CHECKING:
     from harness.suite.candidate import CandidateSpec
@@ -39,11 +40,6 @@ class Example:
     def user_text(self) -> str:
         """The last user message: what retrieval compares with a case's request."""
         return last_user_text(self.messages)
-
-    @property
-    def called_tools(self) -> tuple[str, ...]:
-        calls = self.messages[-1].get("tool_calls") or ()
-        return tuple(call["function"]["name"] for call in calls)
 
 
 def last_user_text(messages: Sequence[Mapping[str, Any]]) -> str:
@@ -114,14 +110,10 @@ def _call(call: Any, where: str, offered: Mapping[str, Tool], fail) -> dict:
     if name not in offered:
         raise fail(f"{where}.function.name", f"the example calls {name!r}, which it does not offer",
                    hint=f"offered: {', '.join(offered) or 'none'}")
-    arguments = function.get("arguments", {})
-    if isinstance(arguments, str):
-        try:
-            arguments = json.loads(arguments)
-        except json.JSONDecodeError:
-            raise fail(f"{where}.function.arguments", "arguments is a string but not JSON") from None
+    arguments = decoded_arguments(function.get("arguments", {}))
     if not isinstance(arguments, dict):
-        raise fail(f"{where}.function.arguments", "arguments must be a JSON object")
+        raise fail(f"{where}.function.arguments", "arguments is a string but not JSON" if isinstance(arguments, str)
+                   else "arguments must be a JSON object")
     # A wrong example teaches a wrong call: check it as strictly as a model's output would be.
     error = best_match(Draft202012Validator(offered[name].parameters).iter_errors(arguments))
     if error is not None:

@@ -13,11 +13,11 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from harness.suite.case_loader import load_cases, load_tool_library
-from harness.suite.cases import Case, Tool
 from harness.errors import HarnessInputError
 from harness.io.yaml_lines import Location, dotted, line_of, load_yaml_with_lines
 from harness.suite.candidate import CandidateSpec
+from harness.suite.case_loader import load_cases, load_tool_library
+from harness.suite.cases import Case, Tool
 from harness.suite.checks import check_suite
 from harness.suite.spec import SuiteSpec
 

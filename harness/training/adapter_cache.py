@@ -7,26 +7,19 @@ from __future__ import annotations
 
 import copy
 import json
-import os
 import shutil
-import tempfile
 import time
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
 
 from harness.backends.cache import default_cache_dir
+from harness.io.atomic import publish_dir, scratch_dir
 from harness.io.hashing import json_sha256
 from harness.suite.candidate import LoraSpec
 from harness.training.data import examples_sha256
 from harness.training.examples import TrainingExample
-from harness.training.trainer import (
-    TRAINING_JSON,
-    Progress,
-    TrainingRun,
-    library_versions,
-    train_lora,
-)
+from harness.training.trainer import TRAINING_JSON, Progress, TrainingRun, library_versions, train_lora
 
 #: Bump when the layout of an entry, the meaning of a key or the training recipe (e.g. the order examples are
 #: fed in) changes, so old entries are not reused. 2: length-bucketed batches.
@@ -120,20 +113,19 @@ def _train_into_cache(key: str, base: BaseSource, examples: Sequence[TrainingExa
     _remove_stale_scratch(root)
     entry = root / key
     # Each process of a distributed run has its own scratch folder; only the main one is written and published.
-    scratch = Path(tempfile.mkdtemp(prefix=f".{key}.train-", dir=root))
-    try:
+    with scratch_dir(entry, "train") as scratch:
         model, tokenizer = _load(base)
         run = train_lora(model, tokenizer, examples, lora, seed, scratch, progress, callbacks=callbacks,
                          generation_eval=generation_eval)
         if _is_main_process():
             if lora.merge:
                 merge_adapter(model, scratch, scratch / MERGED_DIR)
-            _publish(scratch, entry)
+            if entry.exists() and not is_complete(entry):  # only a hand-edited cache gets here: set it aside
+                shutil.rmtree(entry)
+            publish_dir(scratch, entry, is_complete)
             if lora.merge and not (entry / MERGED_DIR).is_dir():  # lost the race to a run without merge
                 _merge_into_entry(entry, (model, tokenizer))
         _wait_for_everyone()
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
     return AdapterResult(entry, run, True, entry / MERGED_DIR if lora.merge else None)
 
 
@@ -152,32 +144,10 @@ def merge_adapter(base_model: Any, adapter_dir: Path, target: Path) -> Path:
 
 def _merge_into_entry(entry: Path, loaded: tuple[Any, Any]) -> Path:
     """Add the merged model to an existing entry, built in a scratch folder inside it and renamed into place."""
-    scratch = Path(tempfile.mkdtemp(prefix=f".{MERGED_DIR}-", dir=entry))
-    try:
-        merge_adapter(loaded[0], entry, scratch / MERGED_DIR)
-        try:
-            os.rename(scratch / MERGED_DIR, entry / MERGED_DIR)
-        except OSError:
-            if not (entry / MERGED_DIR).is_dir():
-                raise
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    with scratch_dir(entry / MERGED_DIR, "merge") as scratch:
+        merge_adapter(loaded[0], entry, scratch)
+        publish_dir(scratch, entry / MERGED_DIR, Path.is_dir)
     return entry / MERGED_DIR
-
-
-def _publish(scratch: Path, entry: Path) -> None:
-    """Rename the finished scratch folder to the entry; a concurrent run that got there first wins."""
-    # mkdtemp and mkstemp make things private; a cached adapter is as readable as any other cache file.
-    scratch.chmod(0o755)
-    for path in scratch.rglob("*"):
-        path.chmod(0o755 if path.is_dir() else 0o644)
-    if entry.exists() and not is_complete(entry):  # only a hand-edited cache gets here: set it aside
-        shutil.rmtree(entry)
-    try:
-        os.rename(scratch, entry)
-    except OSError:
-        if not is_complete(entry):
-            raise
 
 
 def _remove_stale_scratch(root: Path) -> None:

@@ -13,10 +13,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from harness.backends.prompt_format import text_chat
+from harness.parsing import ParseError, parse_tool_calls
 from harness.suite.case_loader import resolve_tools
 from harness.suite.cases import Tool
-from harness.parsing import ParseError, parse_tool_calls
-from harness.backends.prompt_format import text_chat
+from harness.suite.message_calls import call_function, decoded_arguments
 from harness.suite.tools import ToolDefinitionError, parse_tool
 from harness.training.examples import Location, TrainingExample
 
@@ -134,14 +135,14 @@ def _check_message(message: Any, index: int, where: Location, offered: set[str])
 
 def _call(call: Any, where: Location, field: str, offered: set[str]) -> dict[str, Any]:
     """A checked `{name, arguments}` from `{name, arguments}` or OpenAI `{"function": {...}}`."""
-    if isinstance(call, dict) and isinstance(call.get("function"), dict):
-        call, field = call["function"], f"{field}.function"
+    if isinstance(call, dict) and call_function(call) is not call:
+        call, field = call_function(call), f"{field}.function"
     if not isinstance(call, dict) or not isinstance(call.get("name"), str) or not call["name"]:
         raise where.error(f"{field}.name", "a call needs a non-empty string `name`")
     if offered and call["name"] not in offered:
         raise where.error(f"{field}.name", f"calls tool {call['name']!r}, which the example does not offer",
                           hint=f"offered: {', '.join(sorted(offered))}")
-    arguments = _json_field(call.get("arguments", {}), where, f"{field}.arguments")
+    arguments = decoded_arguments(call.get("arguments", {}))
     if not isinstance(arguments, dict):
         raise where.error(f"{field}.arguments", "arguments must be an object (or a JSON string holding one)")
     return {"name": call["name"], "arguments": arguments}

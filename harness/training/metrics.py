@@ -7,9 +7,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.parsing import ParseError, parse_tool_calls
 from harness.scoring.tool_call_accuracy import check_case
+from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.training.examples import TrainingExample
 
 

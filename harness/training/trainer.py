@@ -12,9 +12,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
 
+from harness.backends.prompt_format import CHATML_TEMPLATE
 from harness.io.atomic import atomic_write_json
 from harness.io.hashing import json_sha256
-from harness.backends.prompt_format import CHATML_TEMPLATE
 from harness.suite.candidate import LoraSpec
 from harness.training.batching import LengthBucketedSampler
 from harness.training.checks import check_lengths, check_target_modules, split_examples

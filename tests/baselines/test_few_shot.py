@@ -4,13 +4,13 @@ from pathlib import Path
 
 import pytest
 
-from harness.errors import HarnessInputError
 from harness.backends.prompt_format import text_chat
-from harness.suite.candidate import CandidateSpec
+from harness.errors import HarnessInputError
 from harness.run.strategy import build_strategy
+from harness.suite.candidate import CandidateSpec
 from harness.suite.load import load_suite
-from tests.suite_files import (bank_example, request_case, small_example_bank, small_tool_library,
-                               weather_case, write_bank_suite)
+from tests.suite_files import (bank_example, request_case, small_example_bank, small_tool_library, weather_case,
+                               write_bank_suite)
 
 TOOLSHOP = Path(__file__).resolve().parents[2] / "suites" / "toolshop" / "suite.yaml"
 

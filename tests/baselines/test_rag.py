@@ -5,8 +5,8 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.suite.candidate import CandidateSpec
 from harness.run.strategy import build_strategy
+from harness.suite.candidate import CandidateSpec
 from harness.suite.load import load_suite
 from tests.suite_files import request_case, small_example_bank, small_tool_library, weather_case, write_bank_suite
 

@@ -7,9 +7,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.backends.base import Prompt
+from harness.backends.base import GenerationSpec, Prompt
 from harness.backends.hf import HFBackend, count_prompt_tokens, render_prompt
-from harness.backends.base import GenerationSpec
 from harness.suite.load import load_suite
 
 TOOLSHOP_TINY = "suites/toolshop/suite.tiny.yaml"

@@ -10,8 +10,8 @@ import functools
 import pytest
 
 from harness.integrations.bfcl.convert import bfcl_case
-from harness.suite.cases import Case, ToolCall
 from harness.scoring.tool_call_accuracy import check_case
+from harness.suite.cases import Case, ToolCall
 from tests.bfcl_reference import BfclReference, bfcl_reference, ground_truth_output
 
 pytestmark = pytest.mark.network_wheel

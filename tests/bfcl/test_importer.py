@@ -4,9 +4,9 @@ import json
 
 import pytest
 
-from harness.integrations.bfcl.wheel import bfcl_wheel_path
-from harness.integrations.bfcl.importer import DEFAULT_CATEGORIES
 from harness.cli import main
+from harness.integrations.bfcl.importer import DEFAULT_CATEGORIES
+from harness.integrations.bfcl.wheel import bfcl_wheel_path
 from harness.suite.load import load_suite
 from tests.bfcl_reference import GROUND_TRUTH_DEFECTS, perfect_answer
 

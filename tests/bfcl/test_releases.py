@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.integrations.bfcl.wheel import BFCL_V3_WHEEL_VERSION, bfcl_wheel_path
 from harness.cli import main
+from harness.integrations.bfcl.wheel import BFCL_V3_WHEEL_VERSION, bfcl_wheel_path
 from harness.suite.load import load_suite
 from tests.bfcl_reference import perfect_answer
 

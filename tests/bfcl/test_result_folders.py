@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from harness.integrations.bfcl.handlers import handler_style
 from harness.cli import main
+from harness.integrations.bfcl.handlers import handler_style
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "bfcl"
 V1_RESULTS = DATA / "results" / "2024-07-06" / "result-BFCL"

@@ -1,9 +1,9 @@
 """BFCL-style aggregation on hand-built records: which means are weighted and which are not."""
 import pytest
 
-from harness.scoring.aggregates import aggregate
 from harness.integrations.bfcl.summary import bfcl_summary
 from harness.results.file import CaseRecord
+from harness.scoring.aggregates import aggregate
 
 
 def _records(category: str, passed: int, failed: int, defect_ids=()) -> list[CaseRecord]:

@@ -5,11 +5,11 @@ import os
 
 import pytest
 
-from harness.errors import HarnessInputError
 from harness.backends.embedded import load_causal_lm, load_tokenizer, resolve_model
 from harness.backends.embedded import tiny as tiny_module
 from harness.backends.embedded.cache import IDENTITY_FILE, build_once
 from harness.backends.prompt_format import CHATML_TEMPLATE
+from harness.errors import HarnessInputError
 
 #: The cache the user (or CI) chose, before the fixtures below point it at temporary folders.
 USER_CACHE_DIR = os.environ.get("HARNESS_CACHE_DIR")
@@ -114,9 +114,8 @@ def test_smollm2_loads_offline_and_answers(monkeypatch):
         monkeypatch.setenv("HARNESS_CACHE_DIR", USER_CACHE_DIR)
     else:
         monkeypatch.delenv("HARNESS_CACHE_DIR", raising=False)
-    from harness.backends.base import Prompt
+    from harness.backends.base import GenerationSpec, Prompt
     from harness.backends.hf import HFBackend
-    from harness.backends.base import GenerationSpec
 
     backend = HFBackend("smollm2-135m-instruct", GenerationSpec(max_new_tokens=12, batch_size=2), device="cpu")
     assert backend.identity()["model"]["wheel_sha256"]

@@ -5,13 +5,11 @@ from types import SimpleNamespace
 
 import pytest
 
-from harness.suite.cases import Tool
-from harness.errors import HarnessInputError
-from harness.backends.base import backend_plugin
-from harness.backends.base import Prompt
+from harness.backends.base import GenerationSpec, Prompt, backend_plugin
 from harness.backends.hf import GENERATION_ERROR, HFBackend, count_prompt_tokens, render_prompt
+from harness.errors import HarnessInputError
 from harness.suite.candidate import CandidateSpec
-from harness.backends.base import GenerationSpec
+from harness.suite.cases import Tool
 
 WEATHER = Tool("get_weather", "Current weather for a city.",
                {"type": "object", "properties": {"city": {"type": "string"}}, "required": ["city"]})

@@ -7,16 +7,14 @@ import time
 
 import pytest
 
-from harness.suite.cases import Tool, ToolCall
-from harness.errors import HarnessInputError
-from harness.backends.base import backend_plugin
-from harness.backends.base import Prompt
-from harness.backends.openai_backend import ENDPOINT_ERROR, PLACEHOLDER_KEY, TIMEOUT, OpenAIBackend, wire_messages
-from harness.parsing import parse_tool_calls
+from harness.backends.base import GenerationSpec, Prompt, backend_plugin
+from harness.backends.openai_backend import (ENDPOINT_ERROR, PLACEHOLDER_KEY, TIMEOUT, EndpointSpec, OpenAIBackend,
+                                             wire_messages)
 from harness.backends.prompt_format import text_chat
+from harness.errors import HarnessInputError
+from harness.parsing import parse_tool_calls
 from harness.suite.candidate import CandidateSpec
-from harness.backends.openai_backend import EndpointSpec
-from harness.backends.base import GenerationSpec
+from harness.suite.cases import Tool, ToolCall
 from tests.models.chat_server import (ChatServer, Reply, error_reply, in_sequence, last_user_text, text_reply,
                                       tool_calls_reply)
 
@@ -236,8 +234,8 @@ def test_an_api_that_forbids_dots_gets_underscored_names_and_the_answer_scores(s
     """`names: underscore_to_dot`: tools (and example calls) go out as `math_factorial`, and the candidate's
     answer in those names passes the case of `math.factorial`."""
     from harness.backends.base import Generation
-    from harness.scoring.record import score_case
     from harness.scoring.names import case_as_offered
+    from harness.scoring.record import score_case
     from harness.suite.spec import ScoringSpec
     from tests.scoring.test_names import FACTORIAL, _case
 

@@ -1,9 +1,9 @@
 """The replay backend: recorded outputs by case id, BFCL result shapes, per-case missing errors."""
 import pytest
 
-from harness.errors import HarnessInputError
 from harness.backends.base import Prompt
 from harness.backends.replay import MISSING_OUTPUT, ReplayBackend
+from harness.errors import HarnessInputError
 from tests.suite_files import write_jsonl
 
 

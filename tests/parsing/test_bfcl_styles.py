@@ -10,9 +10,9 @@ from typing import Any
 
 import pytest
 
-from harness.suite.cases import ToolCall
 from harness.parsing import ParseError, parse_tool_calls
 from harness.parsing.pythonic import UNPACKED_ARGUMENT
+from harness.suite.cases import ToolCall
 from tests.bfcl_reference import REFERENCE_HANDLERS, bfcl_decode
 
 CORPUS: dict[str, list[Any]] = {

@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.suite.cases import ToolCall
 from harness.errors import HarnessInputError
 from harness.parsing import ParseError, decoder_names, parse_tool_calls
+from harness.suite.cases import ToolCall
 
 HERMES = '<tool_call>{"name": "f", "arguments": {"a": 1}}</tool_call>'
 MISTRAL = '[TOOL_CALLS] [{"name": "f", "arguments": {"a": 1}}]'

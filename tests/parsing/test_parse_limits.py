@@ -5,9 +5,9 @@ import builtins
 
 import pytest
 
-from harness.suite.cases import ToolCall
 from harness.parsing import ParseError, parse_tool_calls
 from harness.parsing.limits import MAX_BRACKETS, MAX_CALLS, MAX_DEPTH, MAX_INPUT_CHARS
+from harness.suite.cases import ToolCall
 
 
 def _outcome(output):

@@ -6,8 +6,8 @@ import json
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from harness.suite.cases import ToolCall
 from harness.parsing import ParseError, decoder_names, parse_tool_calls
+from harness.suite.cases import ToolCall
 
 FRAGMENTS = [
     "<tool_call>", "</tool_call>", "{", "}", "[", "]", "(", ")", "[TOOL_CALLS]", "[ARGS]", "[CALL_ID]",

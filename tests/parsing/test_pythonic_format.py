@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from harness.suite.cases import ToolCall
 from harness.parsing import ParseError, parse_tool_calls
+from harness.suite.cases import ToolCall
 
 
 @pytest.mark.parametrize("output, expected", [

@@ -2,9 +2,9 @@
 import numpy as np
 import pytest
 
-from harness.results.frame import load_results
 from harness.report.decision import decide
 from harness.report.stats import bootstrap_ci
+from harness.results.frame import load_results
 from tests.report.report_builders import candidate, decision_results, passing, results_file
 
 N = 40

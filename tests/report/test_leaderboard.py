@@ -3,12 +3,12 @@ from pathlib import Path
 
 import pytest
 
-from harness.results.frame import load_results
 from harness.report.leaderboard import (common_errors, detectable_difference, leaderboard, loss_curve_sample,
                                         loss_curves, per_category, stage_funnel, training_runs)
 from harness.report.plots import cost_accuracy_png, loss_curve_png, pareto_front, priced
 from harness.report.stats import bootstrap_ci, minimum_detectable_difference
 from harness.results.file import ResultsFile
+from harness.results.frame import load_results
 from tests.report.report_builders import candidate, case_record, results_file
 
 QUICKSTART = Path(__file__).resolve().parents[2] / "suites" / "quickstart" / "suite.yaml"

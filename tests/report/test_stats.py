@@ -2,18 +2,11 @@
 import math
 
 import numpy as np
-import pandas as pd
 import pytest
 
+from harness.report.stats import (McNemar, bootstrap_ci, mcnemar_exact, minimum_detectable_difference, paired_outcomes,
+                                  significance_groups)
 from harness.results.frame import load_results
-from harness.report.stats import (
-    McNemar,
-    bootstrap_ci,
-    mcnemar_exact,
-    minimum_detectable_difference,
-    pairwise_mcnemar,
-    significance_groups,
-)
 from tests.results_files import make_results
 
 
@@ -77,23 +70,23 @@ def test_bootstrap_ci_of_floats_covers_the_mean():
     assert hits >= 50  # ~57 expected (the percentile interval undercovers a little on skewed data)
 
 
-def test_pairwise_mcnemar_aligns_by_case_id_and_uses_shared_cases():
+def test_paired_outcomes_align_by_case_id_on_the_cases_both_ran():
     a, b = _pairs(1, 9)
     frame = load_results(make_results({"a": a, "b": b, "c": b[:10]}))
-    table = pairwise_mcnemar(frame).set_index(["a", "b"])
-    row = table.loc[("a", "b")]
-    assert (row["cases"], row["a_only"], row["b_only"]) == (18, 1, 9)
-    assert row["p_value"] == pytest.approx(0.021484375)
-    assert row["diff"] == pytest.approx(row["a_rate"] - row["b_rate"]) and row["a_rate"] == pytest.approx(6 / 18)
-    assert table.loc[("b", "c")]["cases"] == 10 and table.loc[("b", "c")]["p_value"] == 1.0
+    a_values, b_values = paired_outcomes(frame, "a", "b")
+    assert len(a_values) == 18 and mcnemar_exact(a_values, b_values) == McNemar(1, 9, pytest.approx(0.021484375))
+    assert a_values.mean() == pytest.approx(6 / 18)
+    assert len(paired_outcomes(frame, "b", "c")[0]) == 10
     shuffled = frame.sample(frac=1, random_state=0).sort_values("candidate", kind="stable")  # cases out of order
-    pd.testing.assert_frame_equal(pairwise_mcnemar(shuffled).set_index(["a", "b"]).sort_index(), table.sort_index())
+    for mine, theirs in zip(paired_outcomes(shuffled, "a", "b"), (a_values, b_values)):
+        assert (mine == theirs).all()
 
 
-def test_pairwise_mcnemar_on_another_metric():
+def test_paired_outcomes_of_another_metric():
     frame = load_results(make_results({"a": [True] * 4, "b": [True] * 4}, schema={"a": [True] * 4, "b": [False] * 4}))
-    passed, schema = pairwise_mcnemar(frame), pairwise_mcnemar(frame, "schema_validity")
-    assert passed.loc[0, "p_value"] == 1.0 and (schema.loc[0, "a_only"], schema.loc[0, "b_only"]) == (4, 0)
+    assert mcnemar_exact(*paired_outcomes(frame, "a", "b")).p_value == 1.0
+    schema = mcnemar_exact(*paired_outcomes(frame, "a", "b", "schema_validity"))
+    assert (schema.a_only, schema.b_only) == (4, 0)
 
 
 def test_significance_groups_split_only_on_significant_gaps():

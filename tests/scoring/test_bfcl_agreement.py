@@ -11,12 +11,12 @@ from typing import Any, Callable, Iterator
 
 import pytest
 
-from harness.integrations.bfcl.wheel import BfclWheelError, bfcl_wheel_path, read_bfcl_jsonl
-from harness.integrations.bfcl.convert import bfcl_case
-from harness.suite.cases import Case, ToolCall
 from harness.errors import HarnessInputError
+from harness.integrations.bfcl.convert import bfcl_case
+from harness.integrations.bfcl.wheel import BfclWheelError, read_bfcl_jsonl
 from harness.scoring.tool_call_accuracy import check_case
 from harness.scoring.value_match import bfcl_type_name
+from harness.suite.cases import Case, ToolCall
 from tests.bfcl_reference import (GROUND_TRUTH_DEFECTS, BfclReference, bfcl_reference, ground_truth_output,
                                   perfect_answer, value_instance)
 
@@ -304,27 +304,6 @@ def test_bfcl_case_rejects_what_it_cannot_convert(category, answer, question, me
     with pytest.raises(HarnessInputError, match=message) as info:
         bfcl_case({"id": "simple_python_0", "question": question, "function": []}, answer, category)
     assert info.value.field == field
-
-
-def test_bfcl_wheel_is_taken_from_the_cache_without_downloading(tmp_path, monkeypatch):
-    cached = tmp_path / "bfcl_eval-2026.3.23-py3-none-any.whl"
-    cached.write_bytes(b"")
-    monkeypatch.setattr("harness.integrations.bfcl.wheel.subprocess.run", lambda *a, **k: pytest.fail("downloaded"))
-    assert bfcl_wheel_path(tmp_path) == cached
-    monkeypatch.setenv("HARNESS_CACHE_DIR", str(tmp_path.parent))
-    (tmp_path.parent / "wheels").mkdir(exist_ok=True)
-    (tmp_path.parent / "wheels" / cached.name).write_bytes(b"")
-    assert bfcl_wheel_path() == tmp_path.parent / "wheels" / cached.name
-
-
-def test_bfcl_wheel_download_failure_is_one_clear_error(tmp_path, monkeypatch):
-    class Failed:
-        returncode, stdout, stderr = 1, "", "ERROR: No matching distribution found for bfcl-eval==2026.3.23\n"
-    monkeypatch.setattr("harness.integrations.bfcl.wheel.subprocess.run", lambda *a, **k: Failed())
-    with pytest.raises(BfclWheelError, match=r"could not download bfcl-eval==2026\.3\.23 with pip: "
-                                             r"ERROR: No matching distribution .* \(put the wheel into"):
-        bfcl_wheel_path(tmp_path / "cache")
-    assert not list((tmp_path / "cache").glob("*.whl"))
 
 
 def test_read_bfcl_jsonl_names_a_missing_member(tmp_path):

@@ -6,10 +6,10 @@ import random
 
 import pytest
 
-from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.scoring.call_f1 import argument_counts, call_counts
 from harness.scoring.call_matching import greedy_matching, max_weight_assignment, maximum_matching
 from harness.scoring.counts import PRFCounts
+from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.suite.tools import parse_tool
 
 SEARCH = parse_tool({"name": "search", "description": "", "parameters": {"type": "dict", "required": ["q"],

@@ -15,8 +15,8 @@ import pytest  # noqa: E402
 from harness.errors import HarnessInputError  # noqa: E402
 from harness.integrations.evaluate import (  # noqa: E402
     METRIC_NAMES,
-    case_from_json,
     aggregates,
+    case_from_json,
     load_metric,
     metric_path,
 )

@@ -9,12 +9,12 @@ import copy
 
 import pytest
 
-from harness.integrations.bfcl.convert import bfcl_case
-from harness.suite.cases import Case, ExpectedCall
 from harness.backends.base import Generation
-from harness.scoring.record import score_case
+from harness.integrations.bfcl.convert import bfcl_case
 from harness.scoring.names import api_name, case_as_offered
+from harness.scoring.record import score_case
 from harness.suite.candidate import CandidateSpec
+from harness.suite.cases import Case, ExpectedCall
 from harness.suite.spec import ScoringSpec
 from harness.suite.tools import parse_tool
 from tests.bfcl_reference import bfcl_reference

@@ -6,8 +6,8 @@ import random
 import pytest
 from sklearn.metrics import accuracy_score, f1_score, precision_score, recall_score
 
-from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 from harness.scoring.relevance import RelevanceCounts, relevance_outcome
+from harness.suite.cases import Case, ExpectedCall, Tool, ToolCall
 
 
 def relevance_scores(counts):

@@ -6,13 +6,8 @@ from types import MappingProxyType
 
 import pytest
 
+from harness.scoring.schema_validity import MAX_ERROR_CHARS, SchemaVerdict, check_schema, compiled_validator
 from harness.suite.cases import Case, ExpectedCall, ToolCall
-from harness.scoring.schema_validity import (
-    MAX_ERROR_CHARS,
-    SchemaVerdict,
-    check_schema,
-    compiled_validator,
-)
 from harness.suite.tools import parse_tool
 
 WEATHER = parse_tool({"type": "function", "function": {

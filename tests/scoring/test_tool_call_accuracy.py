@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.scoring.tool_call_accuracy import (SCORING_MODES, CallVerdict, CaseVerdict, ErrorType, check_call,
                                                 check_case)
+from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.suite.tools import parse_tool
 
 WEATHER = parse_tool({"name": "get_weather", "description": "Current weather", "parameters": {

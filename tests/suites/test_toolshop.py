@@ -11,10 +11,10 @@ from pathlib import Path
 import pytest
 from jsonschema import Draft202012Validator
 
-from harness.suite.cases import ToolCall
-from harness.suite.case_loader import load_tool_library
 from harness.scoring.schema_validity import check_schema
 from harness.scoring.tool_call_accuracy import check_case
+from harness.suite.case_loader import load_tool_library
+from harness.suite.cases import ToolCall
 from harness.suite.load import load_suite
 
 SUITE = Path(__file__).resolve().parents[2] / "suites" / "toolshop"

@@ -6,12 +6,7 @@ import pytest
 
 from harness.suite.candidate import LoraSpec
 from harness.training import adapter_cache
-from harness.training.adapter_cache import (
-    adapter_cache_key,
-    adapters_dir,
-    get_or_train,
-    is_complete,
-)
+from harness.training.adapter_cache import adapter_cache_key, adapters_dir, get_or_train, is_complete
 
 LORA = LoraSpec(max_steps=3, batch_size=8, max_length=256, learning_rate=5e-3, r=4, alpha=8, max_examples=24,
                 validation_fraction=0.0)
@@ -90,16 +85,6 @@ def test_merge_is_added_to_an_existing_entry(tiny, synthetic_examples, tmp_path)
     merged = get_or_train(BASE, lambda: tiny, synthetic_examples, LORA.model_copy(update={"merge": True}),
                           cache_dir=tmp_path)
     assert not merged.trained and merged.path == plain.path and (merged.merged_path / "config.json").is_file()
-
-
-def test_publish_loses_a_race_quietly(tmp_path):
-    entry = tmp_path / "key"
-    for folder in (entry, tmp_path / "scratch"):
-        folder.mkdir()
-        for name in ("training.json", "adapter_config.json", "adapter_model.safetensors"):
-            (folder / name).write_text("{}")
-    adapter_cache._publish(tmp_path / "scratch", entry)  # another run finished the same adapter first
-    assert is_complete(entry)
 
 
 def test_scratch_left_by_a_killed_run_is_removed_once_stale(tmp_path):

@@ -6,15 +6,11 @@ from pathlib import Path
 
 import pytest
 
+from harness.backends.prompt_format import text_chat
 from harness.errors import HarnessInputError
 from harness.parsing import parse_tool_calls
-from harness.backends.prompt_format import text_chat
 from harness.suite.load import load_suite
-from harness.training.data import (
-    examples_sha256,
-    load_training_examples,
-    training_dataset,
-)
+from harness.training.data import examples_sha256, load_training_examples, training_dataset
 from tests.training.synthetic import TOOLS, synthetic_records, tool_library, write_jsonl
 
 ROOT = Path(__file__).resolve().parents[2]

@@ -10,11 +10,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator, NamedTuple
 
-from harness.errors import HarnessInputError
-from harness.io.hashing import file_sha256, json_sha256
 from harness.backends.embedded.cache import read_identity
 from harness.backends.embedded.smollm2 import smollm2_folder
 from harness.backends.embedded.tiny import tiny_folder
+from harness.errors import HarnessInputError
+from harness.io.hashing import file_sha256, json_sha256
 
 #: Embedded model name -> function returning its built folder (building it on first use).
 EMBEDDED_MODELS: dict[str, Callable[[], Path]] = {"tiny": tiny_folder, "smollm2-135m-instruct": smollm2_folder}

@@ -6,12 +6,10 @@ leaves a half-written model where a loader would find it.
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from pathlib import Path
 from typing import Callable
 
+from harness.io.atomic import publish_dir, scratch_dir
 from harness.io.hashing import file_sha256, json_sha256
 from harness.io.paths import cache_root
 
@@ -39,19 +37,10 @@ def build_once(target: Path, build: Callable[[Path], dict]) -> dict:
     identity = read_identity(target)
     if identity is not None:
         return identity
-    target.parent.mkdir(parents=True, exist_ok=True)
-    scratch = Path(tempfile.mkdtemp(prefix=f".{target.name}.build-", dir=target.parent))
-    try:
+    with scratch_dir(target, "build") as scratch:
         identity = build(scratch)
         (scratch / IDENTITY_FILE).write_text(json.dumps(identity, indent=2, sort_keys=True) + "\n", encoding="utf-8")
-        scratch.chmod(0o755)  # mkdtemp makes it private; a built model is as readable as any other cache file
-        try:
-            os.rename(scratch, target)
-        except OSError:
-            if read_identity(target) is None:  # not a lost race: something else occupies the target
-                raise
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+        publish_dir(scratch, target, lambda folder: read_identity(folder) is not None)
     return read_identity(target) or identity
 
 

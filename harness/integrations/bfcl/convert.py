@@ -13,11 +13,11 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, Sequence
 
+from harness.errors import HarnessInputError
 from harness.integrations.bfcl.releases import IRRELEVANCE, V4, Release
 from harness.integrations.bfcl.sources import BfclSource
-from harness.suite.cases import GROUND_TRUTH_DEFECT_KEY, Case, ExpectedCall, Tool
 from harness.suite.case_loader import ROLES
-from harness.errors import HarnessInputError
+from harness.suite.cases import GROUND_TRUTH_DEFECT_KEY, Case, ExpectedCall, Tool
 from harness.suite.tools import ToolDefinitionError, parse_tool
 
 #: `case.meta` keys holding the BFCL category and release an imported case came from.

@@ -15,13 +15,13 @@ from typing import Sequence
 
 import yaml
 
-from harness.io.atomic import atomic_write_text
+from harness.errors import HarnessInputError
 from harness.integrations.bfcl.convert import release_cases
 from harness.integrations.bfcl.releases import RELEASES, V3, V4, Release, release_of_files
 from harness.integrations.bfcl.sources import BfclSource, source_at
 from harness.integrations.bfcl.wheel import BFCL_V3_WHEEL_VERSION, BFCL_WHEEL_VERSION, BfclWheelError, bfcl_wheel_path
-from harness.suite.cases import GROUND_TRUTH_DEFECT_KEY, Case
-from harness.errors import HarnessInputError
+from harness.io.atomic import atomic_write_text
+from harness.suite.cases import GROUND_TRUTH_DEFECT_KEY
 
 #: The categories imported by default from the v4 wheel: single-turn Python AST and the two irrelevance ones.
 DEFAULT_CATEGORIES: tuple[str, ...] = V4.categories

@@ -111,6 +111,3 @@ def release_of_files(names: Sequence[str]) -> list[Release]:
     """The releases whose data files appear among `names`, newest first."""
     return [release for release in NEWEST_FIRST if any(release.category_of_file(name) for name in names)]
 
-
-def default_categories(release: Release) -> tuple[str, ...]:
-    return release.categories

@@ -15,14 +15,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from harness.io.atomic import atomic_write_text
+from harness.errors import HarnessInputError
 from harness.integrations.bfcl.convert import BFCL_CATEGORY_KEY
 from harness.integrations.bfcl.handlers import HandlerStyle, handler_style
 from harness.integrations.bfcl.releases import NEWEST_FIRST, RELEASES, Release
+from harness.io.atomic import atomic_write_text
+from harness.suite.candidate import CandidateSpec
 from harness.suite.case_loader import read_jsonl
 from harness.suite.cases import Case
-from harness.errors import HarnessInputError
-from harness.suite.candidate import CandidateSpec
 
 _POSITION = re.compile(r"_(\d+)$")
 

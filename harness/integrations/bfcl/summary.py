@@ -13,8 +13,8 @@ from typing import Sequence
 
 from harness.integrations.bfcl.convert import BFCL_CATEGORY_KEY, BFCL_RELEASE_KEY
 from harness.integrations.bfcl.releases import RELEASES, V4, Aggregate
-from harness.suite.cases import GROUND_TRUTH_DEFECT_KEY
 from harness.results.file import CaseRecord
+from harness.suite.cases import GROUND_TRUTH_DEFECT_KEY
 
 #: Suites imported before releases were recorded are v4 suites; older v4 files spelled simple_python `simple`.
 _SIMPLE_ALIASES = {"simple": "simple_python"}

@@ -1,67 +1,42 @@
-"""The pinned BFCL wheel: find it in the cache (or fetch it once with pip) and read its bundled JSONL data.
+"""The pinned BFCL wheels (`harness.io.wheels`) and the JSONL data bundled in them.
 
-The wheel is never installed (it pins old numpy and pulls many API clients); its files are read with zipfile.
+A wheel is never installed (it pins old numpy and pulls many API clients); its files are read with zipfile.
 """
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
-import tempfile
 import zipfile
 from pathlib import Path
 
-from harness.io.paths import cache_root
+from harness.io.wheels import PinnedWheel, WheelError, default_wheel_cache, pinned_wheel_path
 
 #: The release `harness import bfcl` reads by default (BFCL v4).
 BFCL_WHEEL_VERSION = "2026.3.23"
 #: The last bfcl-eval release with BFCL v3's data (`BFCL_v3_*.json`) and the older model handlers.
 BFCL_V3_WHEEL_VERSION = "2025.6.8"
 BFCL_DISTRIBUTION = "bfcl-eval"
+#: The files PyPI served for each pinned version.
+BFCL_WHEELS = {
+    BFCL_WHEEL_VERSION: PinnedWheel(BFCL_DISTRIBUTION, BFCL_WHEEL_VERSION,
+                                    "3bb6dfa5f0c68ad403c9ec50b00db2bb3b4cc9b38ab1ff33f48fe30d853d3a0a"),
+    BFCL_V3_WHEEL_VERSION: PinnedWheel(BFCL_DISTRIBUTION, BFCL_V3_WHEEL_VERSION,
+                                       "f93fee3a66d33f8ea09e5174b4ba72aa80732b31506be1043da8ffb23c299cc3"),
+}
 _DATA_DIR = "bfcl_eval/data/"
-_DOWNLOAD_TIMEOUT_S = 600
 
+#: Raised when a BFCL wheel cannot be fetched or read.
+BfclWheelError = WheelError
 
-class BfclWheelError(RuntimeError):
-    """The BFCL wheel could not be found, fetched or read; the message says which and how to fix it."""
-
-
-def default_wheel_cache() -> Path:
-    """`<cache root>/wheels`: `$HARNESS_CACHE_DIR/wheels`, else `~/.cache/harness/wheels`."""
-    return cache_root() / "wheels"
+__all__ = ["BFCL_DISTRIBUTION", "BFCL_V3_WHEEL_VERSION", "BFCL_WHEELS", "BFCL_WHEEL_VERSION", "BfclWheelError",
+           "bfcl_wheel_path", "default_wheel_cache", "read_bfcl_jsonl"]
 
 
 def bfcl_wheel_path(cache_dir: Path | None = None, version: str = BFCL_WHEEL_VERSION) -> Path:
     """The cached bfcl-eval `version` wheel in `cache_dir` (default: `default_wheel_cache()`), downloaded there
-    on first use."""
-    cache = Path(cache_dir) if cache_dir is not None else default_wheel_cache()
-    wheel_glob = f"bfcl_eval-{version}-*.whl"
-    cached = sorted(cache.glob(wheel_glob))
-    if cached:
-        return cached[0]
-    try:
-        cache.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BfclWheelError(f"cannot create the wheel cache {cache}: {exc.strerror}") from None
-    requirement = f"{BFCL_DISTRIBUTION}=={version}"
-    # Download into a scratch folder first, so an interrupted download never leaves a broken wheel cached.
-    with tempfile.TemporaryDirectory(dir=cache, prefix=".download-") as scratch:
-        command = [sys.executable, "-m", "pip", "download", "--no-deps", "--only-binary=:all:",
-                   "--disable-pip-version-check", "-q", requirement, "-d", scratch]
-        try:
-            result = subprocess.run(command, capture_output=True, text=True, timeout=_DOWNLOAD_TIMEOUT_S)
-        except (OSError, subprocess.TimeoutExpired) as exc:
-            raise BfclWheelError(f"could not run pip to download {requirement}: {exc} "
-                                 f"(put the wheel into {cache} to work offline)") from None
-        downloaded = sorted(Path(scratch).glob(wheel_glob))
-        if result.returncode != 0 or not downloaded:
-            reason = (result.stderr.strip().splitlines() or [f"pip exited with {result.returncode}"])[-1]
-            raise BfclWheelError(f"could not download {requirement} with pip: {reason} "
-                                 f"(put the wheel into {cache} to work offline)")
-        target = cache / downloaded[0].name
-        os.replace(downloaded[0], target)
-    return target
+    on first use and checked against its pinned sha256."""
+    if version not in BFCL_WHEELS:
+        raise WheelError(f"no pinned bfcl-eval wheel {version} (pinned: {', '.join(sorted(BFCL_WHEELS))})")
+    return pinned_wheel_path(BFCL_WHEELS[version], cache_dir)
 
 
 def read_bfcl_jsonl(wheel: Path, name: str) -> list[dict]:

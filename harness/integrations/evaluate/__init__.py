@@ -8,9 +8,9 @@ import json
 from pathlib import Path
 from typing import Any, Iterable, Mapping, Sequence
 
+from harness.errors import HarnessInputError
 from harness.suite.case_loader import case_from_line
 from harness.suite.cases import Case
-from harness.errors import HarnessInputError
 
 METRICS_DIR = Path(__file__).resolve().parent
 METRIC_NAMES = ("tool_call_accuracy", "schema_validity", "relevance_f1", "call_f1")
