@@ -30,6 +30,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # output piped into e.g. `head`, which stopped reading: not a failure
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -39,8 +42,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
 
-    validate = commands.add_parser("validate", help="check a suite and its data without running anything",
-                                   description="Load and check a suite YAML and every data file it names.",
+    validate = commands.add_parser("validate", help="check a suite, its data and everything a run needs",
+                                   description="Load and check a suite YAML, every data file it names (test split, "
+                                               "tool library, example bank, train split), and everything its "
+                                               "candidates' backends and strategies and its gate need; `run` "
+                                               "makes the same checks before any model work.",
                                    epilog=EPILOG)
     validate.add_argument("suite", help="suite YAML (or a folder holding suite.yaml)")
     validate.set_defaults(handler=cmd_validate)
@@ -55,8 +61,9 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("--candidate", action="append", dest="candidates", metavar="NAME",
                      help="run only this candidate (repeatable)")
     run.add_argument("--no-cache", dest="use_cache", action="store_false",
-                     help="generate every case afresh and store nothing (default: reuse and store generations, "
-                          "so an interrupted run resumes where it stopped)")
+                     help="generate every case afresh, without reading or writing the generation cache "
+                          "(trained LoRA adapters are still reused and stored; default: reuse and store "
+                          "generations, so an interrupted run resumes where it stopped)")
     run.add_argument("--cache-dir", type=Path, metavar="DIR",
                      help="cache folder for generations and trained adapters "
                           "(default: $HARNESS_CACHE_DIR, else ~/.cache/harness)")
@@ -104,6 +111,12 @@ def build_parser() -> argparse.ArgumentParser:
     decoders = commands.add_parser("decoders", help="list the decoders a suite or candidate may name",
                                    description="List every `decoder:` name with what it reads.", epilog=EPILOG)
     decoders.set_defaults(handler=cmd_decoders)
+
+    plugins = commands.add_parser("plugins", help="list every plugin by role, with the package providing it",
+                                  description="List the backends, strategies, decoders, metrics, report sections "
+                                              "and training-data formats found through entry points "
+                                              "(docs/plugins.md says how to add one).", epilog=EPILOG)
+    plugins.set_defaults(handler=cmd_plugins)
 
     _add_gate_commands(commands)
     _add_import_commands(commands)
@@ -235,6 +248,18 @@ def cmd_decoders(args: argparse.Namespace) -> int:
     width = max(len(name) for name in decoder_names())
     for name in decoder_names():
         print(f"{name:<{width}}  {decoder_named(name).summary}")
+    return 0
+
+
+def cmd_plugins(args: argparse.Namespace) -> int:
+    from harness.plugins import ROLES, registry
+
+    for role in ROLES:
+        plugins = registry(role)
+        print(f"{role.kind} ({role.group}):")
+        width = max((len(name) for name in plugins.names()), default=0)
+        for name in plugins.names():
+            print(f"  {name:<{width}}  {plugins.origin(name)}")
     return 0
 
 

@@ -49,6 +49,14 @@ class Registry(Generic[Plugin]):
     def names(self) -> tuple[str, ...]:
         return tuple(sorted(set(self._discovered()) | set(self._loaded)))
 
+    def origin(self, name: str) -> str:
+        """Which installed package provides `name` (`fc-harness` for the built-ins)."""
+        entry_point = self._discovered().get(name)
+        if entry_point is None:
+            return "registered in code" if name in self._loaded else "unknown"
+        dist = getattr(entry_point, "dist", None)
+        return dist.name if dist is not None else entry_point.value
+
     def get(self, name: str) -> Plugin:
         if name in self._loaded:
             return self._loaded[name]

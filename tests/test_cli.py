@@ -163,3 +163,12 @@ def test_run_help_documents_the_cache_flags(capsys):
         main(["run", "--help"])
     text = capsys.readouterr().out
     assert "--no-cache" in text and "--cache-dir" in text
+
+
+def test_a_reader_that_stops_reading_is_not_an_error():
+    """`harness plugins | head -1`: the pipe closes under the writer; no traceback, exit 0."""
+    proc = subprocess.Popen([sys.executable, "-m", "harness.cli", "plugins"], stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, cwd=Path(__file__).resolve().parents[1])
+    proc.stdout.close()  # before the child has started writing (its imports take far longer)
+    _, stderr = proc.communicate(timeout=120)
+    assert (proc.returncode, stderr) == (0, b"")

@@ -79,6 +79,16 @@ def test_without_the_package_its_backend_is_unknown(tmp_path):
                                    "(known: hf, openai, replay)")
 
 
+def test_the_plugins_are_listed_with_their_package(plugin_site, tmp_path):
+    proc = harness("plugins", site=plugin_site, cwd=tmp_path)
+    assert proc.returncode == 0, proc.stderr
+    listed = {tuple(line.split()) for line in proc.stdout.splitlines() if line.startswith("  ")}
+    for name in ("oracle", "reminder", "no_extra_calls", "extra_calls"):
+        assert (name, "fc-harness-example-plugins") in listed
+    assert {("hf", "fc-harness"), ("zero_shot", "fc-harness"), ("xlam", "fc-harness")} <= listed
+    assert "report section (fc_harness.report_sections):" in proc.stdout
+
+
 def test_the_plugin_strategy_options_are_checked_at_validate(plugin_site, tmp_path):
     suite = write_plugin_suite(tmp_path, reminder="")
     proc = harness("validate", str(suite), site=plugin_site, cwd=tmp_path)

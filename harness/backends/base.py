@@ -96,7 +96,8 @@ class BackendPlugin(Protocol):
     `Options`: the pydantic model of the candidate keys it reads (`endpoint:`, `outputs:`, ...); `claims`: keys
     whose presence selects it when a candidate names no `backend:`; `from_candidate` builds the backend. An
     optional `check(suite, candidate, options)` raises `suite.field_error(...)` for a candidate it cannot serve;
-    it runs when the suite loads, so it must be cheap (no model loads, no network).
+    it runs when the suite loads, so it must be cheap (no model loads, no network). An optional
+    `input_hashes(suite, options)` names the hashes of files it reads (they join the candidate's spec hash).
     """
 
     Options: type[BaseModel]

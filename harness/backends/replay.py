@@ -62,6 +62,11 @@ class ReplayBackend:
         options = options or candidate.backend_options()
         return cls(suite.resolve(options.outputs) if suite is not None else options.outputs)
 
+    @staticmethod
+    def input_hashes(suite, options: ReplayOptions) -> dict[str, str]:
+        """The recorded outputs are part of what a candidate is: a changed file is a changed candidate."""
+        return {"outputs_sha256": file_sha256(suite.resolve(options.outputs))}
+
     @classmethod
     def check(cls, suite, candidate, options: ReplayOptions) -> None:
         """The outputs file exists and every line of it reads, before any candidate runs."""

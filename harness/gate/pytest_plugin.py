@@ -4,7 +4,7 @@ Registered as the `harness` pytest11 entry point, so it loads wherever fc-harnes
 
 Generated tests, only when both paths are given (nothing changes otherwise):
 
-    pytest --harness-reference reports/quickstart.reference.json --harness-results runs/quickstart/results.json \
+    pytest --harness-reference reports/toolshop.reference.json --harness-results runs/main/results.json \
            [--harness-tolerance tool_call_accuracy=0.03 ...] [--harness-alpha 0.05] [-m harness_gate]
 
 Each item `harness_gate[<metric>-<candidate>]` (marker `harness_gate`) fails with the gate's one-line

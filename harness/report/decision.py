@@ -136,7 +136,7 @@ def _compare(frame: pd.DataFrame, fine_tune: pd.Series, baseline: pd.Series, alp
 
 
 def _break_even(fine_tune: pd.Series, baseline: pd.Series, as_good: bool) -> BreakEven:
-    """Calls until the training cost is repaid by a lower cost per call (DESIGN.md: Break-even)."""
+    """Calls until the training cost is repaid by a lower cost per call (docs/metrics.md: Break-even)."""
     training, ft_cost, base_cost = _training_cost(fine_tune), _cost(fine_tune), _cost(baseline)
     if ft_cost is None or base_cost is None:
         unpriced = fine_tune["candidate"] if ft_cost is None else baseline["candidate"]

@@ -32,7 +32,7 @@ class CandidateFacts:
 
     @property
     def is_fine_tune(self) -> bool:
-        """DESIGN.md: a fine-tune is a candidate whose spec has a `lora` block; every other one is a baseline."""
+        """A fine-tune is a candidate whose spec has a `lora` block; every other one is a baseline (docs/metrics.md)."""
         return bool(self.spec.get("lora"))
 
     @property

@@ -93,12 +93,12 @@ class ResultsFile:
     candidates: tuple[CandidateResult, ...]
     records: tuple[CaseRecord, ...]
     created_at: str = ""
-    schema_version: int = RESULTS_SCHEMA_VERSION
 
     def to_json(self) -> dict:
+        """Always the current layout: a file read from an older one was migrated as it was read."""
         return {
             "kind": RESULTS_KIND,
-            "schema_version": self.schema_version,
+            "schema_version": RESULTS_SCHEMA_VERSION,
             "harness_version": __version__,
             "created_at": self.created_at,
             "suite": self.suite,
@@ -126,7 +126,7 @@ class ResultsFile:
                 suite=data["suite"], environment=data["environment"],
                 candidates=tuple(CandidateResult(**c) for c in data["candidates"]),
                 records=tuple(CaseRecord.from_json(r, version) for r in data["records"]),
-                created_at=data.get("created_at", ""), schema_version=version,
+                created_at=data.get("created_at", ""),
             )
         except (KeyError, TypeError) as exc:
             raise HarnessInputError(f"malformed results file: {exc}", path=path) from None

@@ -13,7 +13,6 @@ from tqdm.auto import tqdm
 
 from harness.backends.base import Generation, ModelBackend, Prompt, backend_plugin
 from harness.backends.cache import CachingBackend, GenerationStore
-from harness.io.hashing import file_sha256
 from harness.results.file import CandidateResult, CaseRecord, ResultsFile, environment_info, utc_now
 from harness.run.pricing import PriceTable, cost_per_1k_calls, device_from_identity, normalise_device, price_table
 from harness.run.strategy import build_strategy
@@ -88,11 +87,10 @@ def _marked(backend: ModelBackend, prompts: Sequence[Prompt]) -> Iterator[tuple[
 
 
 def candidate_hash(suite: Suite, candidate: CandidateSpec) -> str:
-    """Spec hash, plus the bytes of recorded outputs where the candidate replays a file."""
-    extra = {}
-    outputs = candidate.option_values.get("outputs")
-    if isinstance(outputs, str) and candidate.resolved_backend == "replay":
-        extra["outputs_sha256"] = file_sha256(suite.resolve(outputs))
+    """Spec hash, plus the hashes of the files the backend reads (a replayed outputs file), when it says so."""
+    plugin = backend_plugin(candidate.resolved_backend)
+    input_hashes = getattr(plugin, "input_hashes", None)
+    extra = input_hashes(suite, candidate.backend_options()) if input_hashes is not None else {}
     return candidate.spec_hash(extra)
 
 
