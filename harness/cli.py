@@ -137,6 +137,7 @@ def _add_gate_commands(commands) -> None:
                       help="largest allowed drop, as a fraction (0.02) or percentage (2%%); adds or overrides one "
                            "gated metric (repeatable)")
     gate.add_argument("--alpha", type=float, help="significance level of the paired test (default: the suite's, else 0.05)")
+    _add_pair(gate)
     gate.set_defaults(handler=cmd_gate)
 
     compare = commands.add_parser(
@@ -148,7 +149,15 @@ def _add_gate_commands(commands) -> None:
     compare.add_argument("--metric", action="append", dest="metrics", metavar="METRIC",
                          help="per-case metric to compare (repeatable; default: all of them)")
     compare.add_argument("--alpha", type=float, default=0.05, help="significance level (default 0.05)")
+    _add_pair(compare)
     compare.set_defaults(handler=cmd_compare)
+
+
+def _add_pair(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--pair", action="append", default=[], metavar="REF_NAME=NEW_NAME",
+                        help="compare the reference's candidate REF_NAME with the results' NEW_NAME (repeatable); "
+                             "candidates otherwise pair by name, and two files of one candidate each pair "
+                             "automatically")
 
 
 def _add_import_commands(commands) -> None:
@@ -284,22 +293,24 @@ def cmd_report(args: argparse.Namespace) -> int:
 
 
 def cmd_gate(args: argparse.Namespace) -> int:
-    from harness.gate.gate import parse_tolerance, run_gate
+    from harness.gate.gate import parse_pairs, parse_tolerance, run_gate
 
     tolerances = dict(parse_tolerance(text) for text in args.tolerance)
-    report = run_gate(args.reference, args.results, tolerances=tolerances, alpha=args.alpha)
+    report = run_gate(args.reference, args.results, tolerances=tolerances, alpha=args.alpha,
+                      pairs=parse_pairs(args.pair))
     print(report.text())
     return 0 if report.passed else 1
 
 
 def cmd_compare(args: argparse.Namespace) -> int:
-    from harness.gate.gate import changes_table, compare_runs
+    from harness.gate.gate import changes_table, compare_runs, parse_pairs
     from harness.results.file import ResultsFile
     from harness.scoring.metric import per_case_metric_names
 
+    pairs = parse_pairs(args.pair)
     before, after = ResultsFile.read(args.a), ResultsFile.read(args.b)
     changes, notes = compare_runs(before, after, args.metrics or list(per_case_metric_names()), alpha=args.alpha,
-                                  labels=(str(args.a), str(args.b)))
+                                  labels=(str(args.a), str(args.b)), pairs=pairs)
     print(f"A = {args.a}, B = {args.b}: exact McNemar on the cases both ran, alpha {args.alpha:g}\n")
     print(changes_table(changes, names=("A", "B")))
     for note in notes:

@@ -111,8 +111,48 @@ def test_newer_or_missing_schema_version_is_refused(tmp_path, capsys):
 def test_empty_runs_and_disjoint_candidates_are_refused(tmp_path, capsys):
     assert _gate(tmp_path, make_results({"m": ALL_PASS}), make_results({})) == 2
     assert "no case records" in capsys.readouterr().err
-    assert _gate(tmp_path, make_results({"m": ALL_PASS}), make_results({"n": ALL_PASS})) == 2
-    assert "no candidate appears in both runs (reference" in capsys.readouterr().err
+    two = make_results({"m": ALL_PASS, "k": ALL_PASS})
+    assert _gate(tmp_path, two, make_results({"n": ALL_PASS})) == 2
+    err = capsys.readouterr().err
+    assert "no candidate appears in both runs (reference" in err and "(pair candidates across names with --pair" in err
+
+
+def test_one_candidate_each_pairs_automatically_and_says_so(tmp_path, capsys):
+    assert _gate(tmp_path, make_results({"old-model": ALL_PASS}), make_results({"new-model": _failing(12)})) == 1
+    out = capsys.readouterr().out
+    assert "note: paired old-model (reference) with new-model (results): each file holds one candidate" in out
+    rows = [line for line in out.splitlines() if line.startswith("| tool_call_accuracy")]
+    assert len(rows) == 1 and rows[0].split("|")[2].strip() == "old-model -> new-model" and "REGRESSION" in rows[0]
+    assert "tool_call_accuracy of old-model -> new-model fell 30.0 pt" in out
+
+
+def test_pairs_across_names_are_compared_and_the_rest_by_name(capsys):
+    reference = make_results({"old": ALL_PASS, "shared": ALL_PASS, "gone": ALL_PASS})
+    results = make_results({"new": _failing(12), "shared": ALL_PASS, "extra": ALL_PASS})
+    report = run_gate(reference, results, pairs={"old": "new"})
+    assert sorted({(c.candidate, c.new_candidate) for c in report.changes}) == [("old", "new"), ("shared", None)]
+    assert [c.pair for c in report.regressions] == ["old -> new", "old -> new"]
+    assert "gone: only in the reference, not gated" in report.text()
+    assert "extra: only in the results" in report.text()
+
+
+@pytest.mark.parametrize("pair, words", [
+    ("old", "expected REFERENCE_NAME=RESULTS_NAME, got 'old'"),
+    ("nope=new", "--pair names 'nope', which is not a candidate of the reference (old)"),
+    ("old=nope", "--pair names 'nope', which is not a candidate of the results (new)"),
+])
+def test_bad_pairs_are_one_line_input_errors(tmp_path, capsys, pair, words):
+    assert _gate(tmp_path, make_results({"old": ALL_PASS}), make_results({"new": ALL_PASS}), "--pair", pair) == 2
+    err = capsys.readouterr().err
+    assert words in err and len(err.strip().splitlines()) == 1
+
+
+def test_compare_takes_pairs_too(tmp_path, capsys):
+    ref = write(make_results({"old": ALL_PASS, "x": ALL_PASS}), tmp_path / "a.json")
+    new = write(make_results({"new": _failing(12), "y": ALL_PASS}), tmp_path / "b.json")
+    assert main(["compare", str(ref), str(new), "--pair", "old=new", "--metric", "tool_call_accuracy"]) == 0
+    out = capsys.readouterr().out
+    assert "old -> new" in out and "worse (significant)" in out and "note: x: only in the reference" in out
 
 
 def test_candidates_in_one_file_only_are_noted_not_gated(capsys):

@@ -56,6 +56,17 @@ def test_tolerance_option_and_marker_selection(run, files, pytester):
     result.assert_outcomes(passed=4, deselected=1)
 
 
+def test_pair_option_pairs_candidates_across_names(run, pytester):
+    folder = Path(pytester.path)
+    reference = write(make_results({"old-model": ALL_PASS, "steady": ALL_PASS}), folder / "ref.json")
+    new = write(make_results({"new-model": REGRESSED, "steady": ALL_PASS}), folder / "new.json")
+    result = run("--harness-reference", reference, "--harness-results", new, "--harness-pair", "old-model=new-model",
+                 "-v")
+    result.assert_outcomes(passed=2, failed=2)  # accuracy and schema validity of the pair; steady passes both
+    result.stdout.fnmatch_lines(["*harness_gate?tool_call_accuracy-old-model=new-model? FAILED*",
+                                 "*regression: tool_call_accuracy of old-model -> new-model fell 30.0 pt*"])
+
+
 def test_without_options_nothing_is_added(run, pytester):
     pytester.makepyfile(test_other="def test_unrelated():\n    pass\n")
     run().assert_outcomes(passed=1)

@@ -51,7 +51,7 @@ class MetricChange:
     """One metric of one candidate, reference vs new, on the cases both runs share."""
 
     metric: str
-    candidate: str
+    candidate: str                 # the reference's candidate
     cases: int
     reference: float
     new: float
@@ -60,6 +60,14 @@ class MetricChange:
     p_value: float
     verdict: str
     tolerance: float | None = None
+    new_candidate: str | None = None   # the results' candidate, when paired under another name
+
+    @property
+    def pair(self) -> str:
+        """`name`, or `reference name -> new name` for candidates paired across names."""
+        if self.new_candidate is None or self.new_candidate == self.candidate:
+            return self.candidate
+        return f"{self.candidate} -> {self.new_candidate}"
 
     @property
     def diff(self) -> float:
@@ -71,7 +79,7 @@ class MetricChange:
 
     def message(self) -> str:
         """One line for a failing gate (CLI summary, pytest failure)."""
-        return (f"{self.metric} of {self.candidate} fell {-self.diff * 100:.1f} pt "
+        return (f"{self.metric} of {self.pair} fell {-self.diff * 100:.1f} pt "
                 f"({_pct(self.reference)} -> {_pct(self.new)} on {self.cases} cases; {self.lost} lost, "
                 f"{self.gained} gained; McNemar p = {self.p_value:.3g}), over the {self.tolerance * 100:.1f} pt "
                 f"tolerance")
@@ -111,40 +119,43 @@ class GateReport:
 
 
 def run_gate(reference: ResultsFile | str | Path, results: ResultsFile | str | Path,
-             tolerances: Mapping[str, float] | None = None, alpha: float | None = None) -> GateReport:
-    """Gate `results` against `reference`; `tolerances` and `alpha` override the reference suite's gate block.
+             tolerances: Mapping[str, float] | None = None, alpha: float | None = None,
+             pairs: Mapping[str, str] | None = None) -> GateReport:
+    """Gate `results` against `reference`; `tolerances` and `alpha` override the reference suite's gate block;
+    `pairs` ({reference name: results name}) pairs candidates whose names differ (see `pair_candidates`).
 
-    Raises HarnessInputError for unusable input: unreadable files, different suites, empty runs, no shared
-    candidate, a metric that is not per-case pass/fail.
+    Raises HarnessInputError for unusable input: unreadable files, different suites, empty runs, no candidate
+    to pair, a metric that is not per-case pass/fail.
     """
     reference_run, reference_label = _read(reference, "<reference>")
     new_run, new_label = _read(results, "<results>")
     config = gate_config(reference_run, reference_label, tolerances, alpha)
     changes, notes = compare_runs(reference_run, new_run, list(config.tolerances), config.alpha,
-                                  config.tolerances, labels=(reference_label, new_label))
+                                  config.tolerances, labels=(reference_label, new_label), pairs=pairs)
     return GateReport(config=config, suite=dict(reference_run.suite), changes=tuple(changes), notes=tuple(notes),
                       labels=(reference_label, new_label))
 
 
 def compare_runs(reference: ResultsFile, new: ResultsFile, metrics: list[str], alpha: float = DEFAULT_ALPHA,
                  tolerances: Mapping[str, float] | None = None,
-                 labels: tuple[str, str] = ("<reference>", "<results>")) -> tuple[list[MetricChange], list[str]]:
-    """Per (metric, candidate in both runs) comparison; without `tolerances` the verdicts only say better/worse.
+                 labels: tuple[str, str] = ("<reference>", "<results>"),
+                 pairs: Mapping[str, str] | None = None) -> tuple[list[MetricChange], list[str]]:
+    """Per (metric, paired candidate) comparison; without `tolerances` the verdicts only say better/worse.
 
-    Returns the changes and notes on candidates that could not be compared.
+    Returns the changes and notes on candidates that could not be compared (and on an automatic pairing).
     """
     check_comparable(reference, new, *labels)
     for metric in metrics:
         _located(lambda: check_gated_metric(metric), path=None, field="metric")
     reference_frame, new_frame = load_results(reference), load_results(new)
-    shared, notes = _shared_candidates(reference, new, labels)
+    paired, notes = pair_candidates(reference, new, labels, pairs)
     changes = []
     for metric in metrics:
         tolerance = None if tolerances is None else tolerances[metric]
-        for candidate in shared:
-            change = _compare(reference_frame, new_frame, candidate, metric, alpha, tolerance)
+        for before, after in paired:
+            change = _compare(reference_frame, new_frame, (before, after), metric, alpha, tolerance)
             if change is None:
-                notes.append(f"{candidate}: no case in both runs, {metric} not compared")
+                notes.append(f"{before}: no case in both runs, {metric} not compared")
             else:
                 changes.append(change)
     return changes, list(dict.fromkeys(notes))
@@ -198,21 +209,22 @@ def parse_tolerance(text: str) -> tuple[str, float]:
 def changes_table(changes: list[MetricChange] | tuple[MetricChange, ...],
                   names: tuple[str, str] = ("reference", "new")) -> str:
     """Markdown table: metric, candidate, cases, <reference>, <new>, diff, lost, gained, p, verdict."""
-    rows = [[c.metric, c.candidate, c.cases, _pct(c.reference), _pct(c.new), f"{c.diff * 100:+.1f} pt", c.lost,
+    rows = [[c.metric, c.pair, c.cases, _pct(c.reference), _pct(c.new), f"{c.diff * 100:+.1f} pt", c.lost,
              c.gained, f"{c.p_value:.3g}", c.verdict] for c in changes]
     headers = ["metric", "candidate", "cases", *names, "diff", "lost", "gained", "p", "verdict"]
     return tabulate(rows, headers=headers, tablefmt="github", disable_numparse=True)
 
 
-def _compare(reference: pd.DataFrame, new: pd.DataFrame, candidate: str, metric: str, alpha: float,
+def _compare(reference: pd.DataFrame, new: pd.DataFrame, pair: tuple[str, str], metric: str, alpha: float,
              tolerance: float | None) -> MetricChange | None:
     column = metric_column(metric)
+    candidate, new_candidate = pair
     before = reference[reference["candidate"] == candidate].set_index("case_id")[column]
-    after = new[new["candidate"] == candidate].set_index("case_id")[column]
-    for outcomes, which in ((before, "reference"), (after, "results")):
+    after = new[new["candidate"] == new_candidate].set_index("case_id")[column]
+    for outcomes, which, name in ((before, "reference", candidate), (after, "results", new_candidate)):
         if outcomes.index.has_duplicates:
             raise HarnessInputError(f"the {which} records case {outcomes.index[outcomes.index.duplicated()][0]!r} "
-                                    f"twice for candidate {candidate!r}; one record per case is expected")
+                                    f"twice for candidate {name!r}; one record per case is expected")
     cases = before.index.intersection(after.index)
     if cases.empty:
         return None
@@ -221,7 +233,8 @@ def _compare(reference: pd.DataFrame, new: pd.DataFrame, candidate: str, metric:
     old_rate, new_rate = float(before.mean()), float(after.mean())
     return MetricChange(metric=metric, candidate=candidate, cases=len(cases), reference=old_rate, new=new_rate,
                         lost=test.a_only, gained=test.b_only, p_value=test.p_value, tolerance=tolerance,
-                        verdict=_verdict(new_rate - old_rate, test.p_value, alpha, tolerance))
+                        verdict=_verdict(new_rate - old_rate, test.p_value, alpha, tolerance),
+                        new_candidate=new_candidate if new_candidate != candidate else None)
 
 
 def _verdict(diff: float, p_value: float, alpha: float, tolerance: float | None) -> str:
@@ -238,17 +251,58 @@ def _verdict(diff: float, p_value: float, alpha: float, tolerance: float | None)
     return REGRESSION if p_value < alpha else NOT_SIGNIFICANT
 
 
-def _shared_candidates(reference: ResultsFile, new: ResultsFile, labels: tuple[str, str]) -> tuple[list[str], list[str]]:
+def pair_candidates(reference: ResultsFile, new: ResultsFile, labels: tuple[str, str] = ("<reference>", "<results>"),
+                    pairs: Mapping[str, str] | None = None) -> tuple[list[tuple[str, str]], list[str]]:
+    """(reference name, results name) pairs to compare, and notes.
+
+    Candidates pair by name; `pairs` adds pairs across names (old model vs new model), and its names pair only
+    as given. With no name in common and no `pairs`, two files of one candidate each pair with each other (said
+    in a note): the usual CI case of one model's run against the previous one's.
+    """
     before = [c.name for c in reference.candidates]
-    after = {c.name for c in new.candidates}
-    shared = [name for name in before if name in after]
-    if not shared:
+    after = [c.name for c in new.candidates]
+    pairs = dict(pairs or {})
+    for name, names, label, which in ((list(pairs), before, labels[0], "reference"),
+                                      (list(pairs.values()), after, labels[1], "results")):
+        missing = [n for n in name if n not in names]
+        if missing:
+            raise HarnessInputError(f"--pair names {missing[0]!r}, which is not a candidate of the {which} "
+                                    f"({', '.join(names) or 'none'})", path=label, field="--pair")
+    taken_after = set(pairs.values())
+    paired = list(pairs.items()) + [(name, name) for name in before
+                                    if name not in pairs and name in after and name not in taken_after]
+    notes = []
+    if not paired and len(before) == 1 and len(after) == 1:
+        paired = [(before[0], after[0])]
+        notes.append(f"paired {before[0]} (reference) with {after[0]} (results): each file holds one candidate")
+    if not paired:
         raise HarnessInputError(
             f"no candidate appears in both runs (reference {labels[0]}: {', '.join(before) or 'none'}; results "
-            f"{labels[1]}: {', '.join(sorted(after)) or 'none'}); the gate pairs candidates by name")
-    notes = [f"{name}: only in the reference, not gated" for name in before if name not in after]
-    notes += [f"{name}: only in the results, no reference to gate against" for name in sorted(after - set(before))]
-    return shared, notes
+            f"{labels[1]}: {', '.join(after) or 'none'})",
+            hint="pair candidates across names with --pair REFERENCE_NAME=RESULTS_NAME")
+    used_before, used_after = {b for b, _ in paired}, {a for _, a in paired}
+    notes += [f"{name}: only in the reference, not gated" for name in before if name not in used_before]
+    notes += [f"{name}: only in the results, no reference to gate against" for name in after if name not in used_after]
+    return paired, notes
+
+
+def parse_pair(text: str) -> tuple[str, str]:
+    """`REFERENCE_NAME=RESULTS_NAME` from the command line."""
+    before, sep, after = text.partition("=")
+    if not sep or not before.strip() or not after.strip():
+        raise HarnessInputError(f"expected REFERENCE_NAME=RESULTS_NAME, got {text!r}", field="--pair")
+    return before.strip(), after.strip()
+
+
+def parse_pairs(texts) -> dict[str, str]:
+    """Every `--pair`, each reference name at most once."""
+    pairs: dict[str, str] = {}
+    for text in texts:
+        before, after = parse_pair(text)
+        if before in pairs or after in pairs.values():
+            raise HarnessInputError(f"{text!r}: each candidate may be paired once", field="--pair")
+        pairs[before] = after
+    return pairs
 
 
 def _parse_block(block, label: str) -> tuple[dict[str, float], float]:

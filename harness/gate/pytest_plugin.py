@@ -25,7 +25,7 @@ from pathlib import Path
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.gate.gate import GateReport, MetricChange, parse_tolerance, run_gate
+from harness.gate.gate import GateReport, MetricChange, parse_pairs, parse_tolerance, run_gate
 
 _REPORT_KEY = pytest.StashKey[GateReport]()
 MARKER = "harness_gate"
@@ -38,6 +38,8 @@ def pytest_addoption(parser: pytest.Parser) -> None:
     group.addoption("--harness-tolerance", action="append", default=[], metavar="METRIC=VALUE",
                     help="largest allowed drop for a metric, e.g. tool_call_accuracy=0.02 (repeatable)")
     group.addoption("--harness-alpha", type=float, default=None, help="significance level (default: the suite's, else 0.05)")
+    group.addoption("--harness-pair", action="append", default=[], metavar="REF_NAME=NEW_NAME",
+                    help="pair the reference's candidate REF_NAME with the results' NEW_NAME (repeatable)")
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -68,7 +70,7 @@ def pytest_collection_modifyitems(session: pytest.Session, config: pytest.Config
     if report is None:
         return
     for change in report.changes:
-        name = f"{MARKER}[{change.metric}-{change.candidate}]"
+        name = f"{MARKER}[{change.metric}-{change.pair.replace(' -> ', '=')}]"
         item = GateItem.from_parent(session, name=name, nodeid=f"harness-gate::{name}", change=change)
         item.add_marker(MARKER)
         items.append(item)
@@ -100,7 +102,7 @@ class GateItem(pytest.Item):
 
 @pytest.fixture
 def harness_gate(request: pytest.FixtureRequest) -> Callable[..., GateReport]:
-    """`harness_gate(reference=None, results=None, tolerances=None, alpha=None) -> GateReport`.
+    """`harness_gate(reference=None, results=None, tolerances=None, alpha=None, pairs=None) -> GateReport`.
 
     Runs the gate (paths, tolerances and alpha default to the --harness-* options) and fails the calling test
     with the gate's message on a regression or on unusable input; returns the report otherwise.
@@ -108,14 +110,15 @@ def harness_gate(request: pytest.FixtureRequest) -> Callable[..., GateReport]:
     config = request.config
 
     def check(reference: str | Path | None = None, results: str | Path | None = None,
-              tolerances: Mapping[str, float] | None = None, alpha: float | None = None) -> GateReport:
+              tolerances: Mapping[str, float] | None = None, alpha: float | None = None,
+              pairs: Mapping[str, str] | None = None) -> GateReport:
         reference = reference or config.getoption("harness_reference")
         results = results or config.getoption("harness_results")
         if not (reference and results):
             pytest.fail("harness_gate needs a reference and a results file (arguments or --harness-* options)",
                         pytrace=False)
         try:
-            report = _gate(config, reference, results, tolerances, alpha)
+            report = _gate(config, reference, results, tolerances, alpha, pairs)
         except HarnessInputError as exc:
             pytest.fail(f"harness gate: {exc}", pytrace=False)
         if not report.passed:
@@ -127,9 +130,11 @@ def harness_gate(request: pytest.FixtureRequest) -> Callable[..., GateReport]:
 
 
 def _gate(config: pytest.Config, reference: str | Path, results: str | Path,
-          tolerances: Mapping[str, float] | None = None, alpha: float | None = None) -> GateReport:
-    """The gate with the command-line --harness-tolerance / --harness-alpha as defaults."""
+          tolerances: Mapping[str, float] | None = None, alpha: float | None = None,
+          pairs: Mapping[str, str] | None = None) -> GateReport:
+    """The gate with the command-line --harness-tolerance / --harness-alpha / --harness-pair as defaults."""
     if tolerances is None:
         tolerances = dict(parse_tolerance(text) for text in config.getoption("harness_tolerance"))
     alpha = config.getoption("harness_alpha") if alpha is None else alpha
-    return run_gate(reference, results, tolerances=tolerances, alpha=alpha)
+    pairs = parse_pairs(config.getoption("harness_pair")) if pairs is None else pairs
+    return run_gate(reference, results, tolerances=tolerances, alpha=alpha, pairs=pairs)
