@@ -29,6 +29,14 @@ def test_run_writes_results_and_markdown_table(quickstart_results):
     assert results["suite"]["name"] == "quickstart" and len(results["suite"]["hash"]) == 64
     assert [c["name"] for c in results["candidates"]] == ["hermes-model", "pythonic-model", "text-only-model"]
     assert len(results["records"]) == 36
+    # Each case once, with what a reader needs without the suite; each candidate's peak memory while it ran.
+    assert [case["id"] for case in results["cases"]][:2] == ["simple-weather-paris", results["cases"][1]["id"]]
+    assert len(results["cases"]) == 12 and results["cases"][0] == {
+        "id": "simple-weather-paris", "category": "simple", "request": "What's the weather like in Paris right now?",
+        "expected": [{"get_weather": {"city": ["Paris"], "unit": ["celsius", ""]}}]}
+    for candidate in results["candidates"]:
+        assert candidate["memory"]["generation_peak_rss_mib"] > 50
+        assert candidate["memory"]["generation_peak_scope"] == "phase" and "training_peak_rss_mib" not in candidate["memory"]
     table = (out / "results.md").read_text()
     for column in ("tool-call acc", "schema valid", "relevance acc", "relevance F1", "call F1", "arg F1"):
         assert column in table
@@ -172,3 +180,18 @@ def test_a_reader_that_stops_reading_is_not_an_error():
     proc.stdout.close()  # before the child has started writing (its imports take far longer)
     _, stderr = proc.communicate(timeout=120)
     assert (proc.returncode, stderr) == (0, b"")
+
+
+def test_run_in_a_log_prints_progress_lines_and_quiet_prints_none(tmp_path):
+    root = Path(__file__).resolve().parents[1]
+    env = {**__import__("os").environ, "HARNESS_PROGRESS_INTERVAL_S": "0.2"}
+    command = [sys.executable, "-m", "harness.cli", "run", str(QUICKSTART), "--out", str(tmp_path / "a")]
+    loud = subprocess.run(command, capture_output=True, text=True, cwd=root, env=env, timeout=300)
+    assert loud.returncode == 0, loud.stderr
+    lines = [line for line in loud.stderr.splitlines() if line.startswith("[")]
+    for name in ("hermes-model", "pythonic-model", "text-only-model"):
+        assert any(f"] {name}: 0/12 cases" in line for line in lines)
+        assert any(f"] {name}: 12/12 cases" in line and "(done in" in line for line in lines)
+    quiet = subprocess.run([*command[:-1], str(tmp_path / "b"), "-q"], capture_output=True, text=True, cwd=root,
+                           env=env, timeout=300)
+    assert quiet.returncode == 0 and quiet.stderr == ""

@@ -103,6 +103,7 @@ def test_duplicate_case_id_names_both_lines(tmp_path):
     ({"messages": [{"role": "robot", "content": "hi"}]}, "messages[0].role", "role must be one of"),
     ({"id": ""}, "id", "non-empty string id"),
     ({"colour": "blue"}, "colour", "unknown field"),
+    ({"meta": ["a list"]}, "meta", "meta must be an object"),
 ])
 def test_case_field_errors(tmp_path, overrides, field, words):
     error = _error(write_suite(tmp_path, [weather_case(**overrides)]))

@@ -12,7 +12,8 @@ from typing import Any, Iterator, Literal, Mapping, Sequence
 from pydantic import BaseModel, ConfigDict
 
 from harness.backends.base import Capabilities, Generation, GenerationSpec, Prompt
-from harness.backends.embedded import ModelSource, default_dtype, load_model, load_tokenizer, pick_device, resolve_model
+from harness.backends.embedded import (ModelSource, check_model_name, default_dtype, load_model, load_tokenizer,
+                                      pick_device, resolve_model)
 from harness.backends.prompt_format import CHATML_TEMPLATE, TOOL_INSTRUCTIONS, text_chat
 from harness.errors import ErrorKind, HarnessInputError
 from harness.io.hashing import file_sha256, json_sha256
@@ -93,7 +94,12 @@ class HFBackend:
 
     @staticmethod
     def check(suite, candidate, options: HFOptions) -> None:
-        """A candidate either trains an adapter (`lora:`) or uses one (`adapter:`), and a used one exists."""
+        """The model can be found without the network when offline; a candidate either trains an adapter
+        (`lora:`) or uses one (`adapter:`), and a used one exists."""
+        try:
+            check_model_name(candidate.model, suite.root)
+        except HarnessInputError as exc:
+            raise suite.field_error(suite.candidate_location(candidate, "model"), exc.message, hint=exc.hint) from None
         if candidate.lora is not None and options.adapter is not None:
             raise suite.field_error(suite.candidate_location(candidate, "adapter"),
                                     "give either `lora:` (train an adapter) or `adapter:` (use one), not both")

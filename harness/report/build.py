@@ -61,7 +61,8 @@ def read_results(paths: Sequence[str | Path]) -> ResultsFile:
     return ResultsFile(suite=first.suite, environment=first.environment,
                        candidates=tuple(c for _, results in files for c in results.candidates),
                        records=tuple(r for _, results in files for r in results.records),
-                       created_at=max(results.created_at for _, results in files))
+                       created_at=max(results.created_at for _, results in files),
+                       cases=next((results.cases for _, results in files if results.cases), ()))
 
 
 def _check_same_suite(path: Path, results: ResultsFile, first_path: Path, first: ResultsFile) -> None:
@@ -72,12 +73,14 @@ def _check_same_suite(path: Path, results: ResultsFile, first_path: Path, first:
                                      "together")
 
 
-def build_report(frame: pd.DataFrame, sources: Sequence[str] = (), alpha: float = 0.05, seed: int = 0) -> Report:
-    """The decision and every section from a `load_results` frame; the leaderboard order is used throughout."""
+def build_report(frame: pd.DataFrame, sources: Sequence[str] = (), alpha: float = 0.05, seed: int = 0,
+                 results: ResultsFile | None = None) -> Report:
+    """The decision and every section from a `load_results` frame (and the results it came from, for the
+    sections that show outputs); the leaderboard order is used throughout."""
     if frame.empty:
         raise HarnessInputError("no case records to report", hint="run `harness run` on the suite first")
     board = leaderboard(frame, alpha=alpha, seed=seed)
-    inputs = ReportInputs(frame=frame, leaderboard=board, alpha=alpha, seed=seed)
+    inputs = ReportInputs(frame=frame, leaderboard=board, alpha=alpha, seed=seed, results=results)
     return Report(suite=dict(frame.attrs.get("suite") or {}), sources=tuple(str(s) for s in sources),
                   decision=decide(frame, board, alpha=alpha, seed=seed), leaderboard=board,
                   detectable=detectable_difference(frame, alpha=alpha),
@@ -86,4 +89,6 @@ def build_report(frame: pd.DataFrame, sources: Sequence[str] = (), alpha: float 
 
 def load_report(paths: Sequence[str | Path], alpha: float = 0.05, seed: int = 0) -> Report:
     """`read_results` then `build_report`: what `harness report` renders."""
-    return build_report(load_results(read_results(paths)), sources=[str(p) for p in paths], alpha=alpha, seed=seed)
+    results = read_results(paths)
+    return build_report(load_results(results), sources=[str(p) for p in paths], alpha=alpha, seed=seed,
+                        results=results)

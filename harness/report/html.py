@@ -13,8 +13,11 @@ from harness.report.build import Report
 from harness.report.markdown import subtitle, title
 from harness.report.section import Section
 
+# Tables: headers wrap, and cells too where the table would not fit otherwise (a CI breaks before its bracket), so
+# the 18-column leaderboard fits a 1,400 px window whole (measured in Chromium: 1,390 px wide unwrapped, in a
+# 1,353 px box); a table still wider scrolls in its own box, never the page.
 _CSS = """
-body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 80rem;
+body { font-family: system-ui, -apple-system, "Segoe UI", sans-serif; margin: 2rem auto; max-width: 86rem;
        padding: 0 1rem; color: #1d232a; line-height: 1.45; }
 h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { font-size: 1.2rem; margin-top: 2rem; }
 .subtitle { color: #5b6570; margin-top: 0; }
@@ -22,9 +25,11 @@ h1 { font-size: 1.6rem; margin-bottom: 0.2rem; } h2 { font-size: 1.2rem; margin-
 .decision.no_fine_tune, .decision.no_baseline { border-color: #7a7a7a; background: #f3f3f3; }
 .decision.not_justified { border-color: #c0392b; background: #fbeeee; }
 .decision.fine_tune_wins { border-color: #2e8b57; background: #edf8f1; }
-.scroll { overflow-x: auto; } table { border-collapse: collapse; font-size: 0.88rem; margin: 0.5rem 0; }
-th, td { border-bottom: 1px solid #dde2e7; padding: 0.3rem 0.6rem; text-align: right; white-space: nowrap; }
-th { background: #f5f7f9; } th:first-child, td:first-child { text-align: left; }
+.scroll { overflow-x: auto; max-width: 100%; }
+table { border-collapse: collapse; font-size: 0.8rem; margin: 0.5rem 0; }
+th, td { border-bottom: 1px solid #dde2e7; padding: 0.25rem 0.4rem; text-align: right; }
+th { background: #f5f7f9; vertical-align: bottom; min-width: 2.5rem; }
+th:first-child, td:first-child { text-align: left; }
 tr:hover td { background: #fafbfc; }
 .note { color: #5b6570; font-size: 0.85rem; max-width: 60rem; }
 figure { margin: 1rem 0; } img { max-width: 100%; height: auto; }
@@ -58,7 +63,10 @@ def _section(section: Section) -> str:
     png = section.figure.draw() if section.figure is not None else None
     if png is not None:
         parts.append(_image(png, section.figure.element_id, section.figure.alt))
-    parts += [f"<p>{escape(paragraph)}</p>" for paragraph in section.text]
+    if section.html is not None:
+        parts.append(section.html())  # interactive content stands in for the text the other renderers show
+    else:
+        parts += [f"<p>{escape(paragraph)}</p>" for paragraph in section.text]
     notes = "".join(f'<p class="note">{escape(note)}</p>' for note in section.notes)
     return f"<section>\n<h2>{escape(section.title)}</h2>\n" + "\n".join(parts) + f"\n{notes}\n</section>"
 

@@ -4,7 +4,7 @@ Each is a groupby over the per-case frame of `harness.results.frame.load_results
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
@@ -19,6 +19,8 @@ STAGES = (("parsed", "parsed"), ("schema_valid", "schema-valid"), ("right_tools"
           ("passed", "right arguments"))
 #: Per-candidate figures only the recorded aggregates hold: cost needs the price table the run used.
 _AGGREGATE_COLUMNS = ("cost_per_1k_calls_usd",)
+#: Peak resident memory of generating the cases and of training the adapter (`harness.run.memory`), MiB.
+MEMORY_COLUMNS = ("generation_peak_rss_mib", "training_peak_rss_mib")
 
 
 @dataclass(frozen=True)
@@ -29,6 +31,7 @@ class CandidateFacts:
     spec: Mapping[str, Any]
     aggregates: Mapping[str, Any]
     training: Mapping[str, Any] | None
+    memory: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def is_fine_tune(self) -> bool:
@@ -43,7 +46,8 @@ class CandidateFacts:
 def candidate_facts(frame: pd.DataFrame) -> dict[str, CandidateFacts]:
     """The candidates recorded in `frame.attrs["candidates"]` (dicts, see `load_results`), by name, in file order."""
     return {item["name"]: CandidateFacts(name=item["name"], spec=item.get("spec") or {},
-                                         aggregates=item.get("aggregates") or {}, training=item.get("training"))
+                                         aggregates=item.get("aggregates") or {}, training=item.get("training"),
+                                         memory=item.get("memory") or {})
             for item in frame.attrs.get("candidates") or ()}
 
 
@@ -92,10 +96,12 @@ def _candidate_columns(frame: pd.DataFrame, names: pd.Index) -> pd.DataFrame:
     for name in names:
         fact = facts.get(name)
         aggregates = fact.aggregates if fact else {}
+        memory = fact.memory if fact else {}
         rows[name] = {**{key: aggregates.get(key) for key in _AGGREGATE_COLUMNS},
                       "fine_tune": bool(fact and fact.is_fine_tune),
-                      "training_cost_usd": fact.training_cost_usd if fact else None}
-    floats = {key: float for key in (*_AGGREGATE_COLUMNS, "training_cost_usd")}
+                      "training_cost_usd": fact.training_cost_usd if fact else None,
+                      **{key: memory.get(key) for key in MEMORY_COLUMNS}}
+    floats = {key: float for key in (*_AGGREGATE_COLUMNS, "training_cost_usd", *MEMORY_COLUMNS)}
     return pd.DataFrame.from_dict(rows, orient="index").astype(floats)
 
 

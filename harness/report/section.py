@@ -13,6 +13,7 @@ from typing import Any, Callable, Mapping, Protocol
 import pandas as pd
 
 from harness.plugins import REPORT_SECTIONS, registry
+from harness.results.file import ResultsFile
 
 
 @dataclass(frozen=True)
@@ -24,6 +25,9 @@ class ReportInputs:
     leaderboard: pd.DataFrame
     alpha: float
     seed: int
+    #: The merged results files themselves, for sections that show what a model wrote (None when the report
+    #: is built from a frame alone).
+    results: ResultsFile | None = None
 
     @property
     def order(self) -> list[str]:
@@ -53,6 +57,10 @@ class Section:
     `text_tables` ((caption, table) pairs) by markdown in its place. `data` are the section's `report.json`
     entries (frames become lists of records), `csv` its CSV files by name. A section that is not `shown` (e.g.
     fine-tuning when nothing was fine-tuned) is left out of markdown, HTML and CSV; its data stay in the JSON.
+
+    `html` is interactive content only HTML can show (inline script and style, no external request): built
+    only when HTML is rendered, since it may embed every record, and shown there in place of `text`, which is
+    then the stand-in the other renderers show. Its builder escapes or encodes whatever it embeds.
     """
 
     name: str
@@ -68,6 +76,8 @@ class Section:
     shown: bool = True
     #: The column whose value tags each HTML row (`data-<row_key>`), so readers can pick a candidate's row.
     row_key: str | None = "candidate"
+    #: Returns the section's interactive HTML block (see above); None for none.
+    html: Callable[[], str] | None = None
 
     @property
     def element_id(self) -> str:

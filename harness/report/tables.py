@@ -64,6 +64,8 @@ def leaderboard_table(board: pd.DataFrame) -> pd.DataFrame:
         "tokens out": board["output_tokens_mean"].map(lambda v: number(v, 1)),
         "$ / 1k calls": board["cost_per_1k_calls_usd"].map(usd),
         "training $": board["training_cost_usd"].map(usd),
+        "peak MiB": board["generation_peak_rss_mib"].map(number),
+        "training peak MiB": board["training_peak_rss_mib"].map(number),
     })
 
 

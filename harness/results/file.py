@@ -5,7 +5,6 @@ identity and hash, environment, each candidate's resolved spec and hash, and raw
 """
 from __future__ import annotations
 
-import json
 import platform
 import sys
 from dataclasses import asdict, dataclass, field, fields
@@ -16,6 +15,8 @@ from typing import Any, Mapping
 
 from harness.errors import HarnessInputError
 from harness.io.atomic import atomic_write_json
+from harness.suite.example_bank import last_user_text
+from harness.io.json_input import read_json
 from harness.version import __version__
 
 #: 2: per-case metric values in `record.metrics` (1 kept call/argument counts and per-call schema counts as
@@ -82,6 +83,9 @@ class CandidateResult:
     #: Fine-tunes only: the training run (time, device, tokens, loss curve), its cost, and whether this run
     #: trained the adapter or reused a cached one (`harness.training.candidate.training_record`).
     training: dict | None = None
+    #: Peak resident memory (MiB) of generating this candidate's cases and of training its adapter
+    #: (`harness.run.memory`); None where it was not measured (an older file, a cached adapter).
+    memory: dict = field(default_factory=dict)
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,9 @@ class ResultsFile:
     candidates: tuple[CandidateResult, ...]
     records: tuple[CaseRecord, ...]
     created_at: str = ""
+    #: What a reader of the results needs to know about each case without the suite: id, category, the
+    #: request (the last user message) and the expected calls (`case_summary`). Empty in older files.
+    cases: tuple[dict, ...] = ()
 
     def to_json(self) -> dict:
         """Always the current layout: a file read from an older one was migrated as it was read."""
@@ -105,6 +112,7 @@ class ResultsFile:
             "environment": self.environment,
             "candidates": [asdict(candidate) for candidate in self.candidates],
             "records": [record.to_json() for record in self.records],
+            "cases": list(self.cases),
         }
 
     def write(self, path: str | Path) -> None:
@@ -126,20 +134,27 @@ class ResultsFile:
                 suite=data["suite"], environment=data["environment"],
                 candidates=tuple(CandidateResult(**c) for c in data["candidates"]),
                 records=tuple(CaseRecord.from_json(r, version) for r in data["records"]),
-                created_at=data.get("created_at", ""),
+                created_at=data.get("created_at", ""), cases=tuple(data.get("cases") or ()),
             )
         except (KeyError, TypeError) as exc:
             raise HarnessInputError(f"malformed results file: {exc}", path=path) from None
 
     @classmethod
     def read(cls, path: str | Path) -> "ResultsFile":
-        try:
-            data = json.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise HarnessInputError("file not found", path=path) from None
-        except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-            raise HarnessInputError(f"not valid JSON: {exc}", path=path) from None
-        return cls.from_json(data, path)
+        return cls.from_json(read_json(path), path)
+
+
+#: A request longer than this is cut in a results file's case summaries (the suite keeps it whole).
+REQUEST_CHARS = 4000
+
+
+def case_summary(case) -> dict:
+    """A `Case` as a results file keeps it: id, category, the request and the expected calls (BFCL form)."""
+    request = last_user_text(case.messages)
+    if len(request) > REQUEST_CHARS:
+        request = request[:REQUEST_CHARS] + " [...]"
+    return {"id": case.id, "category": case.category, "request": request,
+            "expected": [call.to_json() for call in case.expected]}
 
 
 def migrate_record_v1(data: dict) -> dict:

@@ -5,15 +5,16 @@ The runner only orchestrates; prompts come from strategies, outputs from backend
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import gc
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Iterator, Sequence
 
-from tqdm.auto import tqdm
-
 from harness.backends.base import Generation, ModelBackend, Prompt, backend_plugin
 from harness.backends.cache import CachingBackend, GenerationStore
-from harness.results.file import CandidateResult, CaseRecord, ResultsFile, environment_info, utc_now
+from harness.progress import Progress
+from harness.run.memory import peak_memory
+from harness.results.file import CandidateResult, CaseRecord, ResultsFile, case_summary, environment_info, utc_now
 from harness.run.pricing import PriceTable, cost_per_1k_calls, device_from_identity, normalise_device, price_table
 from harness.run.strategy import build_strategy
 from harness.scoring.aggregates import aggregate
@@ -30,6 +31,7 @@ class CandidateRun:
     identity: dict
     latency_mode: str
     training: dict | None = None
+    memory: dict = field(default_factory=dict)
 
 
 def build_backend(suite: Suite, candidate: CandidateSpec, store: GenerationStore | None,
@@ -43,40 +45,56 @@ def build_backend(suite: Suite, candidate: CandidateSpec, store: GenerationStore
     return CachingBackend(backend, store, extra_identity={"latency_mode": backend.latency_mode})
 
 
-def run_candidate(suite: Suite, candidate: CandidateSpec, progress: bool = True,
+def run_candidate(suite: Suite, candidate: CandidateSpec, progress: Progress | bool = True,
                   store: GenerationStore | None = None, cache_dir: str | Path | None = None,
                   prices: PriceTable | None = None) -> CandidateRun:
     """Every case of the suite through one candidate, in suite order (fine-tunes: after training, or with the
     cached adapter)."""
+    progress = _progress(progress)
     strategy = build_strategy(candidate, suite)
-    served, adapter_path, training = candidate, None, None
+    served, adapter_path, training, memory = candidate, None, None, {}
     if candidate.lora is not None:
-        served, adapter_path, training = _fine_tune(suite, candidate, progress, cache_dir, prices or price_table())
-    backend = build_backend(suite, served, store, adapter_path)
-    prompts = [strategy.build_prompt(case) for case in suite.cases]
-    scoring = candidate.scoring(suite.spec.scoring)
-    records = []
-    for case, (generation, cached) in tqdm(zip(suite.cases, _marked(backend, prompts)), total=len(prompts),
-                                           desc=candidate.name, unit="case", disable=not progress, leave=False):
-        records.append(score_case(case, generation, candidate.name, scoring, cached))
-    return CandidateRun(records=records, identity=dict(backend.identity()), latency_mode=backend.latency_mode,
-                        training=training)
+        with peak_memory() as peak:
+            served, adapter_path, training = _fine_tune(suite, candidate, progress, cache_dir,
+                                                        prices or price_table())
+        if training["trained_now"]:
+            memory.update(peak.to_json("training"))
+    with peak_memory() as peak:
+        with suite.errors_at(candidate):
+            backend = build_backend(suite, served, store, adapter_path)
+        prompts = [strategy.build_prompt(case) for case in suite.cases]
+        scoring = candidate.scoring(suite.spec.scoring)
+        records = []
+        for case, (generation, cached) in progress.track(zip(suite.cases, _marked(backend, prompts)),
+                                                         len(prompts), candidate.name):
+            records.append(score_case(case, generation, candidate.name, scoring, cached))
+        identity, latency_mode = dict(backend.identity()), backend.latency_mode
+        del backend
+        gc.collect()  # the model goes before the next candidate's loads, not whenever a cycle collection runs
+    memory.update(peak.to_json("generation"))
+    return CandidateRun(records=records, identity=identity, latency_mode=latency_mode, training=training,
+                        memory=memory)
 
 
-def _fine_tune(suite: Suite, candidate: CandidateSpec, progress: bool, cache_dir: str | Path | None,
+def _fine_tune(suite: Suite, candidate: CandidateSpec, progress: Progress, cache_dir: str | Path | None,
                prices: PriceTable) -> tuple[CandidateSpec, Path | None, dict]:
     """Train (or reuse) the candidate's adapter. Returns what to serve (the base model with the adapter, or the
     merged model folder when `lora.merge` is set) and the results file's training entry."""
     from harness.backends.embedded import pick_device
-    from harness.training.candidate import candidate_adapter, training_record
+    from harness.run.train import train_adapter
+    from harness.training.candidate import training_record
 
-    say = (lambda message: tqdm.write(f"{candidate.name}: {message}")) if progress else None
-    result = candidate_adapter(suite, candidate, cache_dir, say)
+    result = train_adapter(suite, candidate, progress, cache_dir)
     device = normalise_device(result.run.device or pick_device(candidate.backend_options().device))
     record = training_record(result, prices.device_hour_usd(device))
     if result.merged_path is not None:
         return candidate.model_copy(update={"model": str(result.merged_path), "lora": None}), None, record
     return candidate, result.path, record
+
+
+def _progress(progress: Progress | bool) -> Progress:
+    """`True`: bars on a terminal, lines in a log; `False`: nothing."""
+    return progress if isinstance(progress, Progress) else Progress.choose(quiet=not progress)
 
 
 def _marked(backend: ModelBackend, prompts: Sequence[Prompt]) -> Iterator[tuple[Generation, bool]]:
@@ -94,7 +112,7 @@ def candidate_hash(suite: Suite, candidate: CandidateSpec) -> str:
     return candidate.spec_hash(extra)
 
 
-def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, progress: bool = True,
+def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, progress: Progress | bool = True,
               use_cache: bool = True, cache_dir: str | Path | None = None) -> ResultsFile:
     """Run the chosen candidates (default: all the suite declares) and collect one results file.
 
@@ -103,6 +121,7 @@ def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, p
     `$HARNESS_CACHE_DIR`, else `~/.cache/harness`.
     """
     chosen = tuple(candidates if candidates is not None else suite.spec.candidates)
+    progress = _progress(progress)
     prices = price_table(suite.spec.prices)
     needs_store = use_cache and any(backend_plugin(c.resolved_backend).capabilities.cacheable for c in chosen)
     store = GenerationStore.open(cache_dir) if needs_store else None
@@ -117,7 +136,8 @@ def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, p
         if store is not None:
             store.close()
     return ResultsFile(suite=suite_identity(suite), environment=environment_info(suite.spec.seed),
-                       candidates=tuple(results), records=tuple(records), created_at=utc_now())
+                       candidates=tuple(results), records=tuple(records), created_at=utc_now(),
+                       cases=tuple(case_summary(case) for case in suite.cases))
 
 
 def candidate_result(suite: Suite, candidate: CandidateSpec, run: CandidateRun, prices: PriceTable) -> CandidateResult:
@@ -125,7 +145,8 @@ def candidate_result(suite: Suite, candidate: CandidateSpec, run: CandidateRun, 
     cost = cost_per_1k_calls(run.records, candidate, prices, device_from_identity(run.identity))
     return CandidateResult(name=candidate.name, spec=candidate.model_dump(mode="json"),
                            spec_hash=candidate_hash(suite, candidate), aggregates=aggregate(run.records, cost),
-                           latency_mode=run.latency_mode, backend_identity=run.identity, training=run.training)
+                           latency_mode=run.latency_mode, backend_identity=run.identity, training=run.training,
+                           memory=run.memory)
 
 
 def suite_identity(suite: Suite) -> dict:

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterator, Mapping
 
 from harness.errors import HarnessInputError
+from harness.io import json_input
 from harness.suite.cases import GROUND_TRUTH_DEFECT_KEY, Case, ExpectedCall, Tool
 from harness.suite.tools import ToolDefinitionError, parse_tool
 
@@ -17,29 +18,13 @@ IRRELEVANCE = "irrelevance"
 
 
 def read_jsonl(path: Path) -> Iterator[tuple[int, dict]]:
-    """Yield `(line_number, object)` for each non-blank line; a bad line is a one-line input error."""
-    try:
-        handle = path.open(encoding="utf-8")
-    except FileNotFoundError:
-        raise HarnessInputError("file not found", path=path) from None
-    except OSError as exc:
-        raise HarnessInputError(f"cannot read file: {exc.strerror}", path=path) from None
-    with handle:
-        try:
-            for number, text in enumerate(handle, start=1):
-                if not text.strip():
-                    continue
-                try:
-                    data = json.loads(text)
-                except json.JSONDecodeError as exc:
-                    raise HarnessInputError(f"invalid JSON: {exc.msg} (column {exc.colno})",
-                                            path=path, line=number) from None
-                if not isinstance(data, dict):
-                    raise HarnessInputError(f"each line must be a JSON object, got {type(data).__name__}",
-                                            path=path, line=number)
-                yield number, data
-        except UnicodeDecodeError:
-            raise HarnessInputError("file is not UTF-8 text", path=path) from None
+    """Yield `(line_number, object)` for each non-blank line; a bad line is a one-line input error (bounds:
+    `harness.io.json_input`)."""
+    for number, data in json_input.read_jsonl(path):
+        if not isinstance(data, dict):
+            raise HarnessInputError(f"each line must be a JSON object, got {type(data).__name__}",
+                                    path=path, line=number)
+        yield number, data
 
 
 def load_tool_library(path: Path) -> dict[str, Tool]:
@@ -47,12 +32,7 @@ def load_tool_library(path: Path) -> dict[str, Tool]:
     if path.suffix == ".jsonl":
         entries = list(read_jsonl(path))
     else:
-        try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise HarnessInputError("file not found", path=path) from None
-        except json.JSONDecodeError as exc:
-            raise HarnessInputError(f"invalid JSON: {exc.msg}", path=path, line=exc.lineno) from None
+        raw = json_input.read_json(path)
         if not isinstance(raw, list):
             raise HarnessInputError("a tool library must be a JSON list of tool definitions", path=path)
         entries = [(None, item) for item in raw]
@@ -97,14 +77,14 @@ def case_from_line(data: Mapping[str, Any], path: Path, line: int, library: Mapp
     category = data.get("category")
     if not isinstance(category, str) or not category:
         raise fail("category", "a case needs a category (e.g. simple, multiple, parallel, irrelevance)")
-    messages = _messages(data, fail)
-    tools = resolve_tools(data.get("tools"), library, fail)
-    expected = _expected(data.get("expected"), tools, fail, allow_defects=bool((data.get("meta") or {}).get(GROUND_TRUTH_DEFECT_KEY)))
-    if category == IRRELEVANCE and expected:
-        raise fail("expected", "an irrelevance case must expect no call ([])")
     meta = data.get("meta") or {}
     if not isinstance(meta, dict):
         raise fail("meta", "meta must be an object")
+    messages = _messages(data, fail)
+    tools = resolve_tools(data.get("tools"), library, fail)
+    expected = _expected(data.get("expected"), tools, fail, allow_defects=bool(meta.get(GROUND_TRUTH_DEFECT_KEY)))
+    if category == IRRELEVANCE and expected:
+        raise fail("expected", "an irrelevance case must expect no call ([])")
     return Case(id=case_id, category=category, messages=messages, tools=tools, expected=expected, meta=meta)
 
 

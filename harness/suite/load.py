@@ -5,11 +5,12 @@ All checking happens here, before any model runs or any output is written: the s
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterator
 
 from pydantic import ValidationError
 
@@ -63,6 +64,18 @@ class Suite:
             if declared.name == candidate.name:
                 return ("candidates", index, key)
         return (key,)
+
+    @contextlib.contextmanager
+    def errors_at(self, candidate: CandidateSpec) -> Iterator[None]:
+        """Input errors raised inside (loading a model, reading training data) that name no file are pointed at
+        the candidate's entry in the suite YAML (its `field`, else `model`)."""
+        try:
+            yield
+        except HarnessInputError as exc:
+            if exc.path is not None:
+                raise
+            location = self.candidate_location(candidate, exc.field or "model")
+            raise self.field_error(location, f"{candidate.name}: {exc.message}", hint=exc.hint) from None
 
     @functools.cached_property
     def example_bank(self) -> tuple[Any, ...]:

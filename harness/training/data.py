@@ -4,13 +4,13 @@ Every example is rendered with `harness.backends.prompt_format.text_chat`, so a 
 """
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from harness.errors import HarnessInputError
 from harness.io.hashing import json_sha256
+from harness.io.json_input import read_json
 from harness.plugins import TRAINING_FORMATS, registry
 from harness.suite.case_loader import read_jsonl
 from harness.suite.cases import Tool
@@ -100,12 +100,9 @@ def _records(path: Path) -> Iterator[tuple[Location, dict]]:
 
 
 def _array_records(path: Path) -> Iterator[tuple[Location, dict]]:
-    try:
-        entries = json.loads(path.read_text(encoding="utf-8-sig"))
-    except json.JSONDecodeError as exc:
-        raise HarnessInputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno) from None
-    except UnicodeDecodeError:
-        raise HarnessInputError("file is not UTF-8 text", path=path) from None
+    entries = read_json(path)
+    if not isinstance(entries, list):
+        raise HarnessInputError("a JSON training file must hold a list of examples", path=path)
     for index, entry in enumerate(entries):
         location = Location(path, None, f"[{index}].")
         if not isinstance(entry, dict):

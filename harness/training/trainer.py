@@ -15,6 +15,7 @@ from typing import Any
 from harness.backends.prompt_format import CHATML_TEMPLATE
 from harness.io.atomic import atomic_write_json
 from harness.io.hashing import json_sha256
+from harness.progress import Progress as HarnessProgress
 from harness.suite.candidate import LoraSpec
 from harness.training.batching import LengthBucketedSampler
 from harness.training.checks import check_lengths, check_target_modules, split_examples
@@ -31,6 +32,7 @@ EVAL_EVERY = 0.25
 #: Libraries whose versions decide what a training run produces.
 TRAINING_LIBRARIES = ("torch", "transformers", "peft", "trl", "datasets", "accelerate")
 
+#: Where training messages go: any message function; a `harness.progress.Progress` also gets every step.
 Progress = Callable[[str], None]
 
 
@@ -252,6 +254,9 @@ def sft_config(lora: LoraSpec, seed: int, output_dir: Path, evaluate: bool) -> A
         dataloader_num_workers=0,
         dataloader_pin_memory=on_gpu,  # pinning only helps host-to-GPU copies (and warns on CPU)
         ddp_find_unused_parameters=False,  # every LoRA weight is used; the search costs a graph walk per step
+        # Without a GPU, say so: under torchrun / accelerate launch that makes the processes one gloo group
+        # (DDP on CPU) instead of each training alone.
+        use_cpu=not on_gpu,
     )
 
 
@@ -279,16 +284,27 @@ def _scheduler(lora: LoraSpec) -> str:
 
 
 def _progress(progress: Progress | None) -> list:
+    """A callback reporting each logged loss and, to a `harness.progress.Progress`, every step, so a log shows
+    where training is between loss logs."""
     if progress is None:
         return []
     from transformers import TrainerCallback
+
+    say = progress
+    update = progress.update if isinstance(progress, HarnessProgress) else None
 
     class ReportProgress(TrainerCallback):
         def on_log(self, args, state, control, logs=None, **kwargs):
             if state.is_world_process_zero and logs:
                 losses = " ".join(f"{key}={logs[key]:.4f}" for key in ("loss", "eval_loss") if key in logs)
                 if losses:
-                    progress(f"step {state.global_step}/{state.max_steps} {losses}")
+                    say(f"step {state.global_step}/{state.max_steps} {losses}")
+                    if update is not None:
+                        update(detail=losses)
+
+        def on_step_end(self, args, state, control, **kwargs):
+            if update is not None and state.is_world_process_zero:
+                update(done=state.global_step, total=state.max_steps)
 
     return [ReportProgress()]
 

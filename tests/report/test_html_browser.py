@@ -6,9 +6,7 @@ Install it with `apt-get install -y chromium`.
 """
 from __future__ import annotations
 
-import os
 import re
-import shutil
 import subprocess
 from html.parser import HTMLParser
 
@@ -16,23 +14,11 @@ import pytest
 
 from harness.report.build import load_report
 from harness.report.writer import write_report
+from tests.report.cdp import FLAGS, chromium_or_skip
 from tests.report.report_builders import priced_results_with_training, write
 
 pytestmark = pytest.mark.browser
 CANDIDATES = ["smollm2-lora", "smollm2-few-shot", "smollm2-zero-shot"]
-# Flags that keep a headless run offline, quiet and independent of any profile on the machine.
-FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-         "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _chromium() -> str:
-    found = os.environ.get("HARNESS_CHROMIUM") or shutil.which("chromium") or shutil.which("chromium-browser")
-    if found:
-        return found
-    message = "chromium not installed (apt-get install -y chromium)"
-    if os.environ.get("CI"):
-        pytest.fail(f"{message}: CI must run the browser test")
-    pytest.skip(message)
 
 
 class _Dom(HTMLParser):
@@ -63,7 +49,7 @@ class _Dom(HTMLParser):
 
 @pytest.fixture(scope="module")
 def dom(tmp_path_factory):
-    browser = _chromium()
+    browser = chromium_or_skip()
     root = tmp_path_factory.mktemp("html")
     report = load_report([write(priced_results_with_training(), root / "results.json")])
     write_report(report, root / "report", ["html"])

@@ -54,6 +54,31 @@ def resolve_model(name_or_path: str, base_dir: str | Path | None = None) -> Mode
     return ModelSource(name_or_path, name_or_path, {"model": name_or_path, "revision": _hub_revision(name_or_path)})
 
 
+def check_model_name(name_or_path: str, base_dir: str | Path | None = None) -> None:
+    """Refuse, without loading or fetching anything, a model that `resolve_model` could not find: not embedded,
+    not a folder, and not a hub id, or a hub id that is not in the local Hugging Face cache while offline."""
+    if name_or_path in EMBEDDED_MODELS or _local_folder(name_or_path, base_dir) is not None:
+        return
+    known = ", ".join(EMBEDDED_MODELS)
+    if not _HUB_ID.match(name_or_path):
+        raise HarnessInputError(f"unknown model {name_or_path!r}: not an embedded model ({known}), an existing "
+                                "folder, or a hub id like owner/name")
+    if _hub_offline():
+        from huggingface_hub import try_to_load_from_cache
+
+        if not isinstance(try_to_load_from_cache(name_or_path, "config.json"), str):
+            raise HarnessInputError(f"model {name_or_path!r} is not in the local Hugging Face cache, and the hub "
+                                    "is offline (HF_HUB_OFFLINE)",
+                                    hint=f"download it on a machine with network access, or use a folder or an "
+                                         f"embedded model ({known})")
+
+
+def _hub_offline() -> bool:
+    import os
+
+    return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
+
+
 def load_tokenizer(source: ModelSource):
     """The source's tokenizer. Embedded models load as PreTrainedTokenizerFast: AutoTokenizer may pick a
     model-specific class that swaps the pre-tokenizer and changes the ids (the Qwen2Tokenizer gotcha)."""
@@ -157,5 +182,5 @@ def _load_errors(source: ModelSource, what: str) -> Iterator[None]:
                                 field="model", hint=hint) from exc
 
 
-__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "default_dtype", "folder_fingerprint",
+__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "check_model_name", "default_dtype", "folder_fingerprint",
            "load_causal_lm", "load_model", "load_tokenizer", "pick_device", "resolve_model"]

@@ -5,13 +5,13 @@ Each is read the same way, as JSON-lines files named relative to the data folder
 """
 from __future__ import annotations
 
-import json
 import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
 from harness.errors import HarnessInputError
+from harness.io.json_input import loads
 
 _WHEEL_DATA = "bfcl_eval/data/"
 #: Where a checkout or an unpacked package keeps the data folder, tried in order.
@@ -53,15 +53,8 @@ class BfclSource:
         """`(line number, decoded JSON)` for each non-blank line of `name`."""
         text = self._read(name)
         for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                yield number, json.loads(line)
-            except json.JSONDecodeError as exc:
-                raise HarnessInputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=self.where(name),
-                                        line=number) from None
-            except RecursionError:
-                raise HarnessInputError("JSON nested too deeply", path=self.where(name), line=number) from None
+            if line.strip():
+                yield number, loads(line, self.where(name), number)
 
     def _read(self, name: str) -> str:
         try:
