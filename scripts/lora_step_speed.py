@@ -4,8 +4,9 @@
     HF_HUB_OFFLINE=1 .venv/bin/python scripts/lora_step_speed.py --steps 6
 
 Trains `--steps` steps (no validation split, nothing cached) with the suite's LoRA settings otherwise, and
-prints the wall time of each logged step, seconds per step and real tokens per step. The same seed gives the
-same batches, so runs under different allocators or settings compare step for step.
+prints the wall time of each logged step, seconds per step, real tokens per step and the training's peak resident
+memory. The same seed gives the same batches, so runs under different allocators or micro-batch sizes
+(`--micro-batch 8`: a step's 8 examples in one pass, as before micro-batching) compare step for step.
 """
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ import time
 
 from harness.backends.embedded import load_causal_lm
 from harness.errors import HarnessInputError
+from harness.run.memory import peak_memory
 from harness.suite.load import load_suite
 from harness.training.trainer import train_lora
 
@@ -24,6 +26,8 @@ def main() -> None:
     parser.add_argument("--suite", default="suites/toolshop/suite.yaml")
     parser.add_argument("--candidate", default="smollm2-lora", help="a candidate with a lora: block")
     parser.add_argument("--steps", type=int, default=6)
+    parser.add_argument("--micro-batch", type=int, default=None,
+                        help="examples per forward/backward pass (default: the candidate's, else 1 on a CPU)")
     args = parser.parse_args()
 
     try:
@@ -33,14 +37,18 @@ def main() -> None:
     candidate = next((c for c in suite.spec.candidates if c.name == args.candidate and c.lora), None)
     if candidate is None:
         parser.error(f"{args.suite} has no candidate {args.candidate!r} with a lora: block")
-    lora = candidate.lora.model_copy(update={"max_steps": args.steps, "epochs": None, "validation_fraction": 0.0})
+    update = {"max_steps": args.steps, "epochs": None, "validation_fraction": 0.0}
+    if args.micro_batch is not None:
+        update["micro_batch_size"] = args.micro_batch
+    lora = candidate.lora.model_copy(update=update)
     loaded = load_causal_lm(candidate.model, "cpu", suite.root)
     started = time.perf_counter()
-    with tempfile.TemporaryDirectory() as out:
+    with tempfile.TemporaryDirectory() as out, peak_memory() as peak:
         run = train_lora(loaded.model, loaded.tokenizer, list(suite.train_examples), lora, suite.spec.seed, out,
                          progress=lambda message: print(f"{time.perf_counter() - started:7.1f} s  {message}"))
     print(f"{run.steps} steps in {run.wall_time_s:.1f} s: {run.seconds_per_step:.1f} s/step, "
-          f"{run.tokens_trained / run.steps:.0f} real tokens/step")
+          f"{run.tokens_trained / run.steps:.0f} real tokens/step, micro-batch {lora.micro_batch(False)}, "
+          f"peak RSS {peak.rss_mib:,.0f} MiB ({peak.scope})")
 
 
 if __name__ == "__main__":

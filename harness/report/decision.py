@@ -10,8 +10,9 @@ from typing import Literal
 
 import pandas as pd
 
+from harness.report.adequacy import training_adequacy
 from harness.report.leaderboard import candidate_facts, leaderboard
-from harness.report.stats import bootstrap_ci, mcnemar_exact, paired_outcomes
+from harness.report.stats import bootstrap_ci, mcnemar_exact, paired_clusters, paired_outcomes
 from harness.report.tables import p_text, points, usd
 
 Verdict = Literal["fine_tune_wins", "not_justified", "no_fine_tune", "no_baseline"]
@@ -31,7 +32,9 @@ class Decision:
     fine_tune_accuracy: float | None = None
     baseline_accuracy: float | None = None
     difference: float | None = None                 # fine-tune minus baseline (or best minus runner-up), paired
-    difference_ci: tuple[float, float] | None = None
+    difference_ci: tuple[float, float] | None = None  # over the suite's clusters when it names them, else cases
+    difference_ci_cases: tuple[float, float] | None = None  # over cases, clustered or not (for comparison)
+    clusters: int | None = None                     # clusters resampled for `difference_ci`; None: cases were
     p_value: float | None = None                    # exact McNemar on pass/fail
     fine_tune_only: int | None = None               # cases only the fine-tune passed
     baseline_only: int | None = None
@@ -43,10 +46,15 @@ class Decision:
     savings_per_1k_usd: float | None = None         # baseline minus fine-tune; negative: the fine-tune costs more
     break_even_calls: int | None = None             # None: never, or unknown (see break_even_reason)
     break_even_reason: str = ""
+    #: The fine-tune's validation loss was still falling when training stopped (`harness.report.adequacy`):
+    #: more training would likely change the verdict, so the sentence begins "provisional".
+    provisional: bool = False
+    adequacy: str = ""                              # the fine-tune's training-adequacy sentence
 
     def to_json(self) -> dict:
         data = asdict(self)
         data["difference_ci"] = list(self.difference_ci) if self.difference_ci else None
+        data["difference_ci_cases"] = list(self.difference_ci_cases) if self.difference_ci_cases else None
         return data
 
 
@@ -72,6 +80,14 @@ def decide(frame: pd.DataFrame, board: pd.DataFrame | None = None, alpha: float 
     return _compare(frame, fine_tunes.iloc[0], baselines.iloc[0], alpha, seed)
 
 
+def contenders(board: pd.DataFrame) -> tuple[str | None, str | None]:
+    """The best fine-tune and the best baseline the decision compares (None where there is none)."""
+    ranked = _ranked(board)
+    fine_tunes, baselines = ranked[ranked["fine_tune"]], ranked[~ranked["fine_tune"]]
+    return (fine_tunes.iloc[0]["candidate"] if not fine_tunes.empty else None,
+            baselines.iloc[0]["candidate"] if not baselines.empty else None)
+
+
 def _ranked(board: pd.DataFrame) -> pd.DataFrame:
     cost = board["cost_per_1k_calls_usd"].fillna(math.inf)
     ranked = board.assign(_cost=cost).sort_values(["tool_call_accuracy", "_cost", "candidate"],
@@ -89,22 +105,29 @@ def _without_fine_tune(frame: pd.DataFrame, ranked: pd.DataFrame, alpha: float, 
     relation = "significantly better than" if test["p_value"] < alpha else "not significantly better than"
     sentence += f", {relation} the runner-up {runner_up['candidate']} ({_evidence(test)})"
     return Decision("no_fine_tune", sentence, best["candidate"], runner_up=runner_up["candidate"],
-                    difference=test["difference"], difference_ci=test["ci"], p_value=test["p_value"],
-                    paired_cases=test["cases"], alpha=alpha)
+                    difference=test["difference"], difference_ci=test["ci"], difference_ci_cases=test["ci_cases"],
+                    clusters=test["clusters"], p_value=test["p_value"], paired_cases=test["cases"], alpha=alpha)
 
 
 def _evidence(test: dict) -> str:
     low, high = test["ci"]
-    return f"{points(test['difference'])} points [95% CI {points(low)}, {points(high)}], McNemar {p_text(test['p_value'])}"
+    unit = "" if not test.get("clusters") else f" over {test['clusters']} clusters"
+    return (f"{points(test['difference'])} points [95% CI{unit} {points(low)}, {points(high)}], "
+            f"McNemar {p_text(test['p_value'])}")
 
 
 def paired_test(frame: pd.DataFrame, a: str, b: str, seed: int = 0) -> dict:
-    """a minus b on the cases both ran: accuracy difference, its bootstrap CI over cases, and exact McNemar."""
+    """a minus b on the cases both ran: accuracy difference, its bootstrap CI (over the suite's clusters where it
+    names them, else over cases; `ci_cases` is always over cases), and exact McNemar."""
     a_passed, b_passed = paired_outcomes(frame, a, b)
     differences = a_passed.astype(float) - b_passed.astype(float)
     test = mcnemar_exact(a_passed, b_passed)
-    return {"difference": float(differences.mean()) if differences.size else 0.0,
-            "ci": tuple(float(x) for x in bootstrap_ci(differences, seed=seed)),
+    clusters = paired_clusters(frame, a, b)
+    clustered = len(set(clusters)) < len(clusters)
+    over_cases = tuple(float(x) for x in bootstrap_ci(differences, seed=seed))
+    ci = tuple(float(x) for x in bootstrap_ci(differences, seed=seed, clusters=clusters)) if clustered else over_cases
+    return {"difference": float(differences.mean()) if differences.size else 0.0, "ci": ci, "ci_cases": over_cases,
+            "clusters": len(set(clusters)) if clustered else None,
             "p_value": float(test.p_value), "a_only": int(test.a_only), "b_only": int(test.b_only),
             "cases": int(differences.size)}
 
@@ -122,17 +145,29 @@ def _compare(frame: pd.DataFrame, fine_tune: pd.Series, baseline: pd.Series, alp
         relation = "significantly worse than" if significant else "not significantly better than"
         sentence = (f"fine-tuning is not justified: the best fine-tune ({ft_name}) is {relation} the best baseline "
                     f"({base_name}) ({evidence}); {break_even.clause}")
+    fact = candidate_facts(frame).get(ft_name)
+    adequacy = training_adequacy(ft_name, fact.training if fact else None)
+    provisional = adequacy is not None and adequacy.provisional
+    if provisional:
+        sentence = f"provisional, as the fine-tune is under-trained ({_still_falling(adequacy)}); {sentence}"
     ft_cost, base_cost = _cost(fine_tune), _cost(baseline)
     return Decision(
         "fine_tune_wins" if wins else "not_justified", sentence,
         best_candidate=fine_tune["candidate"] if wins else _best_name(fine_tune, baseline),
         fine_tune=fine_tune["candidate"], baseline=base_name,
         fine_tune_accuracy=float(fine_tune["tool_call_accuracy"]), baseline_accuracy=float(baseline["tool_call_accuracy"]),
-        difference=test["difference"], difference_ci=test["ci"], p_value=test["p_value"],
-        fine_tune_only=test["a_only"], baseline_only=test["b_only"], paired_cases=test["cases"], alpha=alpha,
+        difference=test["difference"], difference_ci=test["ci"], difference_ci_cases=test["ci_cases"],
+        clusters=test["clusters"], p_value=test["p_value"], fine_tune_only=test["a_only"],
+        baseline_only=test["b_only"], paired_cases=test["cases"], alpha=alpha,
         training_cost_usd=_training_cost(fine_tune), fine_tune_cost_per_1k_usd=ft_cost, baseline_cost_per_1k_usd=base_cost,
         savings_per_1k_usd=(base_cost - ft_cost) if ft_cost is not None and base_cost is not None else None,
-        break_even_calls=break_even.calls, break_even_reason=break_even.reason)
+        break_even_calls=break_even.calls, break_even_reason=break_even.reason, provisional=provisional,
+        adequacy=adequacy.sentence if adequacy else "")
+
+
+def _still_falling(adequacy) -> str:
+    return (f"its validation loss was still falling, {adequacy.first_eval_loss:.3f} -> {adequacy.last_eval_loss:.3f}, "
+            f"after {adequacy.epochs:.2f} epochs")
 
 
 def _break_even(fine_tune: pd.Series, baseline: pd.Series, as_good: bool) -> BreakEven:

@@ -4,13 +4,15 @@ Each is a groupby over the per-case frame of `harness.results.frame.load_results
 """
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 import numpy as np
 import pandas as pd
 
-from harness.report.stats import bootstrap_ci, minimum_detectable_difference, significance_groups
+from harness.report.stats import (bootstrap_ci, case_clusters, clustering, minimum_detectable_difference,
+                                  significance_groups)
 from harness.results.frame import metric_column
 from harness.scoring.metric import aggregate_metrics, metrics
 
@@ -62,11 +64,12 @@ def leaderboard(frame: pd.DataFrame, alpha: float = 0.05, seed: int = 0) -> pd.D
     by_candidate = frame.groupby("candidate", sort=False)
     board = pd.DataFrame({"cases": by_candidate["case_id"].nunique()})
     board = board.join(metric_table(frame))
+    clusters = case_clusters(frame)
     for metric in CI_METRICS:
-        intervals = by_candidate[metric_column(metric)].apply(
-            lambda values: bootstrap_ci(values.dropna().to_numpy(dtype=float), seed=seed))
-        board[f"{metric}_low"] = intervals.map(lambda ci: ci[0])
-        board[f"{metric}_high"] = intervals.map(lambda ci: ci[1])
+        column = metric_column(metric)
+        intervals = {name: _interval(group, column, clusters, seed) for name, group in by_candidate}
+        board[f"{metric}_low"] = [intervals[name][0] for name in board.index]
+        board[f"{metric}_high"] = [intervals[name][1] for name in board.index]
     board["latency_p50_ms"] = by_candidate["latency_ms"].quantile(0.5)
     board["latency_p95_ms"] = by_candidate["latency_ms"].quantile(0.95)
     # Tokens are nullable integers in the frame; plain floats (NaN = not counted) format and serialise simply.
@@ -78,6 +81,12 @@ def leaderboard(frame: pd.DataFrame, alpha: float = 0.05, seed: int = 0) -> pd.D
     board = board.rename_axis("candidate").reset_index()
     return board.sort_values(["tool_call_accuracy", "candidate"], ascending=[False, True], kind="stable",
                              ignore_index=True)
+
+
+def _interval(group: pd.DataFrame, column: str, clusters: dict, seed: int) -> tuple[float, float]:
+    """The bootstrap CI of one candidate's case values, resampling the suite's clusters where it names them."""
+    rows = group[group[column].notna()]
+    return bootstrap_ci(rows[column].to_numpy(dtype=float), seed=seed, clusters=rows["case_id"].map(clusters))
 
 
 def metric_table(frame: pd.DataFrame) -> pd.DataFrame:
@@ -106,10 +115,19 @@ def _candidate_columns(frame: pd.DataFrame, names: pd.Index) -> pd.DataFrame:
 
 
 def detectable_difference(frame: pd.DataFrame, alpha: float = 0.05, power: float = 0.8) -> dict:
-    """The smallest accuracy difference this suite's size can reliably detect, at the worst-case 50% base rate."""
+    """The smallest accuracy difference this suite's size can reliably detect, at the worst-case 50% base rate.
+
+    With clustered cases the suite holds fewer independent units than cases: the MDD is computed for the effective
+    number of cases, cases / design effect (`harness.report.stats.clustering`; an effect below 1 is taken as 1, so
+    clustering never makes the figure more optimistic)."""
     n_cases = int(frame["case_id"].nunique())
-    return {"cases": n_cases, "alpha": alpha, "power": power, "base_rate": 0.5,
-            "difference": minimum_detectable_difference(n_cases, base_rate=0.5, alpha=alpha, power=power)}
+    unit = clustering(frame)
+    effect = max(1.0, unit["design_effect"]) if unit["key"] else 1.0
+    effective = n_cases / effect
+    return {"cases": n_cases, "alpha": alpha, "power": power, "base_rate": 0.5, "cluster": unit["key"],
+            "clusters": unit["clusters"], "design_effect": effect, "effective_cases": effective,
+            "difference": minimum_detectable_difference(math.floor(effective), base_rate=0.5, alpha=alpha,
+                                                        power=power)}
 
 
 def per_category(frame: pd.DataFrame, order: list[str] | None = None) -> pd.DataFrame:
@@ -163,6 +181,15 @@ def loss_curves(frame: pd.DataFrame) -> pd.DataFrame:
             for point in (fact.training or {}).get("loss_curve") or ()]
     return pd.DataFrame(rows, columns=["candidate", "step", "train_loss", "eval_loss"]).astype(
         {"train_loss": float, "eval_loss": float})
+
+
+def learning_curves(frame: pd.DataFrame) -> pd.DataFrame:
+    """The fine-tunes' dev-split scores at each evaluation (`TrainingRun.learning_curve`) in long form."""
+    columns = ["candidate", "step", "examples_seen", "tool_call_accuracy", "relevance_f1", "cases"]
+    rows = [{"candidate": fact.name, **{key: point.get(key) for key in columns[1:]}}
+            for fact in candidate_facts(frame).values() if fact.is_fine_tune
+            for point in (fact.training or {}).get("learning_curve") or ()]
+    return pd.DataFrame(rows, columns=columns).astype({"tool_call_accuracy": float, "relevance_f1": float})
 
 
 def loss_curve_sample(curves: pd.DataFrame, points: int = 5) -> pd.DataFrame:

@@ -91,6 +91,28 @@ def loss_curve_png(curves: pd.DataFrame) -> bytes | None:
     return _png(figure)
 
 
+def learning_curve_png(curves: pd.DataFrame, baselines: dict[str, float]) -> bytes | None:
+    """Dev-split tool-call accuracy against examples seen for each fine-tune, with each baseline's test accuracy
+    as a horizontal line; None when no learning curve was recorded."""
+    if curves.empty:
+        return None
+    figure = Figure(figsize=(7.5, 4), dpi=100)
+    axes = figure.add_subplot()
+    for index, (name, curve) in enumerate(curves.groupby("candidate", sort=False)):
+        axes.plot(curve["examples_seen"], 100 * curve["tool_call_accuracy"], color=f"C{index}", marker="o",
+                  label=f"{name} (dev split)")
+    for index, (name, accuracy) in enumerate(baselines.items()):
+        axes.axhline(100 * accuracy, color=f"C{index + 5}", linestyle=":", label=f"{name} (test)")
+    axes.set_xscale("log")
+    axes.set_xlabel("training examples seen (log scale)")
+    axes.set_ylabel("tool-call accuracy (%)")
+    axes.set_ylim(-2, 102)
+    axes.grid(alpha=0.3)
+    axes.legend(fontsize=8)
+    axes.set_title("Learning curve")
+    return _png(figure)
+
+
 def _png(figure: Figure) -> bytes:
     FigureCanvasAgg(figure)
     buffer = io.BytesIO()

@@ -1,20 +1,23 @@
-"""The built-in report sections, in report order: leaderboard, cost vs accuracy, per category, stage funnel, most
-common errors, BFCL's leaderboard layout, fine-tuning. Each is registered as a plugin like any other
-(`harness.report.section`)."""
+"""The built-in report sections, in report order: leaderboard, diagnosis of the fine-tune against the best
+baseline, cost vs accuracy, per category, stage funnel, most common errors, BFCL's leaderboard layout,
+fine-tuning, learning curve. Each is registered as a plugin like any other (`harness.report.section`)."""
 from __future__ import annotations
 
 from harness.report import tables
+from harness.report.adequacy import forecast, training_adequacy
 from harness.report.bfcl_board import bfcl_board, bfcl_notes
-from harness.report.leaderboard import (common_errors, detectable_difference, loss_curve_sample, loss_curves,
-                                        per_category, stage_funnel, training_runs)
-from harness.report.plots import cost_accuracy_png, loss_curve_png, priced
+from harness.report.decision import contenders
+from harness.report.diagnosis import diagnose
+from harness.report.leaderboard import (candidate_facts, common_errors, detectable_difference, learning_curves,
+                                        loss_curve_sample, loss_curves, per_category, stage_funnel, training_runs)
+from harness.report.plots import cost_accuracy_png, learning_curve_png, loss_curve_png, priced
 from harness.report.section import Figure, ReportInputs, Section, SectionPlugin
 
 
 def _leaderboard(inputs: ReportInputs) -> Section:
     board = inputs.leaderboard
-    notes = (tables.detectable_note(detectable_difference(inputs.frame, alpha=inputs.alpha)),
-             tables.groups_note(inputs.alpha))
+    detectable = detectable_difference(inputs.frame, alpha=inputs.alpha)
+    notes = (tables.detectable_note(detectable), tables.groups_note(inputs.alpha, detectable))
     return Section("leaderboard", "Leaderboard", tables.leaderboard_table(board), notes=notes,
                    data={"leaderboard": board}, csv={"leaderboard.csv": board})
 
@@ -72,7 +75,43 @@ def _training(inputs: ReportInputs) -> Section:
                    csv={"training.csv": runs, "loss_curves.csv": curves}, shown=not runs.empty)
 
 
+def _diagnosis(inputs: ReportInputs) -> Section:
+    fine_tune, baseline = contenders(inputs.leaderboard)
+    facts = candidate_facts(inputs.frame)
+    adequacies = [found for name, fact in facts.items() if (found := training_adequacy(name, fact.training))]
+    if fine_tune is None or baseline is None:
+        return Section("diagnosis", "Why: the fine-tune against the best baseline", shown=False, row_key=None,
+                       data={"diagnosis": None, "training_adequacy": [a.to_json() for a in adequacies]})
+    adequacy = next((a for a in adequacies if a.candidate == fine_tune), None)
+    found = diagnose(inputs.frame, fine_tune, baseline, facts[fine_tune].training, adequacy, inputs.alpha)
+    return Section("diagnosis", f"Why: {fine_tune} against {baseline}", tables.diagnosis_table(found),
+                   text=tuple(found.sentences()) + tuple(a.sentence for a in adequacies), row_key=None,
+                   notes=(tables.DIAGNOSIS_NOTE,),
+                   data={"diagnosis": found.to_json(), "training_adequacy": [a.to_json() for a in adequacies]},
+                   csv={"diagnosis.csv": tables.diagnosis_frame(found)})
+
+
+def _learning_curve(inputs: ReportInputs) -> Section:
+    curves = learning_curves(inputs.frame)
+    board = inputs.leaderboard
+    rows = board[~board["fine_tune"]]
+    baselines = dict(zip(rows["candidate"], rows["tool_call_accuracy"]))
+    fine_tune, baseline = contenders(board)
+    facts = candidate_facts(inputs.frame)
+    found = (forecast(fine_tune, facts[fine_tune].training, baseline, baselines[baseline])
+             if fine_tune and baseline else None)
+    figure = Figure(lambda: learning_curve_png(curves, baselines), "learning-curve-plot",
+                    "Dev-split tool-call accuracy against training examples seen, baselines as lines")
+    return Section("learning_curve", "Learning curve", tables.learning_curve_table(curves), figure=figure,
+                   text=(found["sentence"],) if found else (), row_key=None,
+                   text_tables=(("Dev-split scores at each evaluation:", tables.learning_curve_table(curves)),),
+                   notes=(tables.LEARNING_CURVE_NOTE,), data={"learning_curve": curves, "forecast": found},
+                   csv={"learning_curve.csv": curves}, shown=not curves.empty)
+
+
 LEADERBOARD = SectionPlugin("leaderboard", 10, _leaderboard)
+LEARNING_CURVE = SectionPlugin("learning_curve", 75, _learning_curve)
+DIAGNOSIS = SectionPlugin("diagnosis", 15, _diagnosis)
 COST_ACCURACY = SectionPlugin("cost_accuracy", 20, _cost_accuracy)
 PER_CATEGORY = SectionPlugin("per_category", 30, _per_category)
 FUNNEL = SectionPlugin("funnel", 40, _funnel)

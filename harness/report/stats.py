@@ -29,26 +29,61 @@ class McNemar:
 
 
 def bootstrap_ci(values: Sequence[float], seed: int = 0, resamples: int = 2000,
-                 confidence: float = 0.95) -> tuple[float, float]:
+                 confidence: float = 0.95, clusters: Sequence | None = None) -> tuple[float, float]:
     """Percentile bootstrap interval for the mean of `values` (0/1 outcomes or floats; NaN values dropped).
 
     Empty -> (nan, nan); all values equal -> (v, v). For 0/1 data a resample's mean is drawn directly as
     Binomial(n, mean) / n, which has exactly the distribution of the mean of n values drawn with replacement.
+    With `clusters` (one label per value), whole clusters are drawn with replacement and a resample's mean is
+    its values' sum over their count: dependent cases (written from one template) move together, as they would
+    in a new sample of templates (Miller 2024, "Adding Error Bars to Evals").
     """
     data = np.asarray(values, dtype=float)
-    data = data[~np.isnan(data)]
+    keep = ~np.isnan(data)
+    data = data[keep]
     if data.size == 0:
         return (math.nan, math.nan)
     if np.all(data == data[0]):
         return (float(data[0]), float(data[0]))
     rng = np.random.default_rng(seed)
-    if np.isin(data, (0.0, 1.0)).all():
+    labels = None if clusters is None else np.asarray(clusters, dtype=object)[keep]
+    if labels is not None and len(set(labels)) < data.size:
+        means = _resampled_cluster_means(data, labels, rng, resamples)
+    elif np.isin(data, (0.0, 1.0)).all():
         means = rng.binomial(data.size, data.mean(), size=resamples) / data.size
     else:
         means = _resampled_means(data, rng, resamples)
     tail = 100 * (1 - confidence) / 2
     low, high = np.percentile(means, [tail, 100 - tail])
     return (float(low), float(high))
+
+
+def _resampled_cluster_means(data: np.ndarray, labels: np.ndarray, rng: np.random.Generator,
+                             resamples: int) -> np.ndarray:
+    codes, _ = pd.factorize(labels)
+    sums, counts = np.bincount(codes, weights=data), np.bincount(codes).astype(float)
+    block = max(1, _BLOCK_VALUES // sums.size)
+    chunks = []
+    for start in range(0, resamples, block):
+        draws = rng.integers(0, sums.size, size=(min(block, resamples - start), sums.size))
+        chunks.append(sums[draws].sum(axis=1) / counts[draws].sum(axis=1))
+    return np.concatenate(chunks)
+
+
+def design_effect(values: Sequence[float], clusters: Sequence) -> float:
+    """How much clustering inflates the variance of the mean of `values`: the cluster-robust variance (sum over
+    clusters of (cluster sum - mean x cluster size)^2 / n^2, times k/(k-1)) over the independent-cases variance
+    (sample variance / n). 1 when every value is its own cluster or the values do not vary."""
+    data = np.asarray(values, dtype=float)
+    codes, _ = pd.factorize(np.asarray(clusters, dtype=object))
+    n, k = data.size, int(codes.max()) + 1 if data.size else 0
+    variance = data.var() if n else 0.0
+    if n < 2 or k < 2 or k == n or variance == 0:
+        return 1.0
+    mean = data.mean()
+    residual_sums = np.bincount(codes, weights=data - mean)
+    clustered = float(np.sum(residual_sums ** 2)) / n ** 2 * k / (k - 1)
+    return clustered / (variance / n)
 
 
 def _resampled_means(data: np.ndarray, rng: np.random.Generator, resamples: int) -> np.ndarray:
@@ -81,6 +116,31 @@ def paired_outcomes(frame: pd.DataFrame, a: str, b: str, metric: str = "passed")
     """Candidates `a` and `b`'s outcomes of `metric` (a frame column, or a metric name) on the cases both ran,
     aligned by case_id: what every paired comparison (McNemar, a bootstrap of differences) needs."""
     return _shared(_outcomes_by_case(frame, metric), a, b)
+
+
+def paired_clusters(frame: pd.DataFrame, a: str, b: str, metric: str = "passed") -> np.ndarray:
+    """The cluster of each case `paired_outcomes` returns, in the same order (`case:<id>` where unclustered)."""
+    pair = _outcomes_by_case(frame, metric)[[a, b]].dropna()
+    return np.asarray(pair.index.map(case_clusters(frame)), dtype=object)
+
+
+def case_clusters(frame: pd.DataFrame) -> dict[str, str]:
+    """{case_id: cluster} from the frame's `cluster` column (each case its own cluster when there is none)."""
+    if "cluster" not in frame.columns:
+        return {case_id: f"case:{case_id}" for case_id in frame["case_id"].unique()}
+    return dict(zip(frame["case_id"], frame["cluster"]))
+
+
+def clustering(frame: pd.DataFrame) -> dict:
+    """Which unit the uncertainty figures resample: the suite's cluster key, the number of clusters and cases,
+    and the design effect of tool-call outcomes (mean over candidates whose rate is neither 0 nor 1)."""
+    key = (frame.attrs.get("suite") or {}).get("cluster")
+    clusters = case_clusters(frame)
+    effects = [design_effect(group["passed"].astype(float), group["case_id"].map(clusters))
+               for _, group in frame.groupby("candidate") if 0 < group["passed"].mean() < 1]
+    return {"key": key if key and len(set(clusters.values())) < len(clusters) else None,
+            "clusters": len(set(clusters.values())), "cases": len(clusters),
+            "design_effect": float(np.mean(effects)) if effects else 1.0}
 
 
 def significance_groups(frame: pd.DataFrame, alpha: float = 0.05, metric: str = "passed") -> dict[str, str]:

@@ -115,14 +115,26 @@ def loss_points_table(sample: pd.DataFrame) -> pd.DataFrame:
 
 
 def detectable_note(detectable: dict) -> str:
-    return (f"With {detectable['cases']} cases, a paired accuracy difference smaller than "
+    cases = f"With {detectable['cases']} cases"
+    if detectable.get("cluster"):
+        cases += (f" in {detectable['clusters']} clusters of {detectable['cluster']} (design effect "
+                  f"{detectable['design_effect']:.2f}: {detectable['effective_cases']:.0f} effective cases)")
+    return (f"{cases}, a paired accuracy difference smaller than "
             f"{100 * detectable['difference']:.1f} points is unlikely to be detected (two-sided α={detectable['alpha']:g}, "
             f"power {detectable['power']:.0%}, at the worst-case {detectable['base_rate']:.0%} base rate).")
 
 
-def groups_note(alpha: float) -> str:
+def resampled_unit(detectable: dict) -> str:
+    """What the bootstrap resamples, in words: cases, or the suite's clusters."""
+    if detectable.get("cluster"):
+        return f"clusters of {detectable['cluster']} ({detectable['clusters']} clusters of {detectable['cases']} cases)"
+    return "cases"
+
+
+def groups_note(alpha: float, detectable: dict | None = None) -> str:
     return ("Candidates that share a group letter are not significantly different in tool-call accuracy "
-            f"(exact McNemar test against the group's leader, α={alpha:g}). CIs: 95% bootstrap over cases (seeded).")
+            f"(exact McNemar test against the group's leader, α={alpha:g}). CIs: 95% bootstrap over "
+            f"{resampled_unit(detectable or {})} (seeded).")
 
 
 FUNNEL_NOTE = "Each stage is the share of all cases that pass it: parsed -> schema-valid -> right tools -> right arguments."
@@ -141,3 +153,38 @@ def bfcl_table(board: pd.DataFrame) -> pd.DataFrame:
         elif column not in ("candidate", "release"):
             shown[column] = shown[column].map(percent)
     return shown
+
+
+DIAGNOSIS_NOTE = ("Categories compare pass rates on each category's cases; stages are the funnel's (share of all "
+                  "cases). Each difference is paired (the cases both ran) with an exact McNemar test; the loser's "
+                  "dominant failure is the most frequent first thing that went wrong.")
+
+
+def diagnosis_frame(diagnosis) -> pd.DataFrame:
+    """The diagnosis's contrasts as data: one row per category or stage."""
+    return pd.DataFrame([{"scope": c.scope, "name": c.name, "cases": c.cases, "fine_tune_rate": c.fine_tune_rate,
+                          "baseline_rate": c.baseline_rate, "difference": c.difference, "p_value": c.p_value,
+                          "leader": c.leader} for c in diagnosis.contrasts],
+                        columns=["scope", "name", "cases", "fine_tune_rate", "baseline_rate", "difference",
+                                 "p_value", "leader"])
+
+
+def diagnosis_table(diagnosis) -> pd.DataFrame:
+    frame = diagnosis_frame(diagnosis)
+    return pd.DataFrame({"": frame["scope"] + ": " + frame["name"], "cases": frame["cases"].map(number),
+                         f"{diagnosis.fine_tune} %": frame["fine_tune_rate"].map(percent),
+                         f"{diagnosis.baseline} %": frame["baseline_rate"].map(percent),
+                         "difference (points)": frame["difference"].map(points),
+                         "McNemar p": frame["p_value"].map(p_text), "ahead": frame["leader"]})
+
+
+LEARNING_CURVE_NOTE = ("The dev split is the first `dev_examples` validation examples, answered greedily at each "
+                       "evaluation and scored like the test run; the forecast fits accuracy against log(examples "
+                       "seen) over the last four evaluations and is a guide for the next doubling or two.")
+
+
+def learning_curve_table(curves: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({"candidate": curves["candidate"], "step": curves["step"].map(number),
+                         "examples seen": curves["examples_seen"].map(number),
+                         "tool-call acc %": curves["tool_call_accuracy"].map(percent),
+                         "relevance F1 %": curves["relevance_f1"].map(percent)})

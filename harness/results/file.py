@@ -148,13 +148,32 @@ class ResultsFile:
 REQUEST_CHARS = 4000
 
 
-def case_summary(case) -> dict:
-    """A `Case` as a results file keeps it: id, category, the request and the expected calls (BFCL form)."""
+def case_summary(case, cluster_key: str | None = None) -> dict:
+    """A `Case` as a results file keeps it: id, category, the request, the expected calls (BFCL form) and, when
+    the suite names a cluster key, the case's cluster (`case_cluster`)."""
     request = last_user_text(case.messages)
     if len(request) > REQUEST_CHARS:
         request = request[:REQUEST_CHARS] + " [...]"
-    return {"id": case.id, "category": case.category, "request": request,
-            "expected": [call.to_json() for call in case.expected]}
+    summary = {"id": case.id, "category": case.category, "request": request,
+               "expected": [call.to_json() for call in case.expected]}
+    if cluster_key is not None:
+        summary["cluster"] = case_cluster(case, cluster_key)
+    return summary
+
+
+def case_cluster(case, key: str) -> str:
+    """The case's value at `key` (`category` or `meta.<key>...`) as one label: a list becomes its sorted items
+    joined by `|` (a case from templates a and b is cluster `a|b`); a case without the key is its own cluster."""
+    if key == "category":
+        return case.category
+    value: Any = case.meta
+    for part in key.split(".")[1:]:
+        value = value.get(part) if isinstance(value, Mapping) else None
+    if value is None or value == [] or value == "":
+        return f"case:{case.id}"
+    if isinstance(value, (list, tuple)):
+        return "|".join(sorted(str(item) for item in value))
+    return str(value)
 
 
 def migrate_record_v1(data: dict) -> dict:

@@ -20,6 +20,7 @@ COLUMNS = ("candidate", "case_id", "category", "parsed", "schema_valid", "right_
 def load_results(path_or_results: str | Path | ResultsFile) -> pd.DataFrame:
     """One row per record: the stage columns (`COLUMNS`), then one column per registered metric holding its
     case value (`metric:<name>`; bools for per-case metrics, None where a record has no value);
+    `cluster`: the case's cluster (the suite's `scoring.cluster`; `case:<id>` where none is recorded);
     `attrs["suite"]`, `attrs["candidates"]` (list of dicts).
 
     Tokens are nullable integers (`Int64`), latencies floats with NaN where not measured.
@@ -30,6 +31,8 @@ def load_results(path_or_results: str | Path | ResultsFile) -> pd.DataFrame:
                          columns=[*COLUMNS, *(metric_column(m.name) for m in registered)])
     frame = frame.astype({**{name: bool for name in BOOL_COLUMNS}, "latency_ms": float, "ttft_ms": float,
                           "input_tokens": "Int64", "output_tokens": "Int64"})
+    clusters = {summary["id"]: summary["cluster"] for summary in results.cases if "cluster" in summary}
+    frame["cluster"] = frame["case_id"].map(lambda case_id: clusters.get(case_id, f"case:{case_id}"))
     frame.attrs["suite"] = dict(results.suite)
     frame.attrs["candidates"] = [asdict(candidate) for candidate in results.candidates]
     return frame

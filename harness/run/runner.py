@@ -137,7 +137,7 @@ def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, p
             store.close()
     return ResultsFile(suite=suite_identity(suite), environment=environment_info(suite.spec.seed),
                        candidates=tuple(results), records=tuple(records), created_at=utc_now(),
-                       cases=tuple(case_summary(case) for case in suite.cases))
+                       cases=tuple(case_summary(case, suite.spec.scoring.cluster) for case in suite.cases))
 
 
 def candidate_result(suite: Suite, candidate: CandidateSpec, run: CandidateRun, prices: PriceTable) -> CandidateResult:
@@ -154,6 +154,7 @@ def suite_identity(suite: Suite) -> dict:
     return {"name": suite.spec.name, "version": suite.spec.version, "hash": suite.hash,
             "cases_hash": suite.cases_hash,
             "path": str(suite.path), "scoring_mode": suite.spec.scoring.mode, "cases": len(suite.cases),
+            "cluster": suite.spec.scoring.cluster,
             "categories": sorted({case.category for case in suite.cases}),
             # The suite's `gate:` block, so `harness gate` uses the thresholds the suite declared.
             "gate": suite.spec.gate.model_dump() if suite.spec.gate is not None else None}

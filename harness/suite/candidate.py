@@ -41,9 +41,17 @@ class LoraSpec(BaseModel):
     warmup_ratio: float = Field(0.1, ge=0, lt=1)
     batch_size: int = Field(8, ge=1)
     grad_accum: int = Field(1, ge=1)
+    #: Examples per forward/backward pass; the `batch_size` examples of a step are fed in `batch_size /
+    #: micro_batch_size` passes whose gradients add up, so the update is the same. None: 1 on a CPU (each
+    #: example unpadded; activations of one example instead of eight: a quarter or less of the peak memory, and no
+    #: slower), `batch_size` on a GPU.
+    micro_batch_size: Optional[int] = Field(None, ge=1)
     max_length: int = Field(384, ge=16)
     #: Fraction of the train split held out for evaluation during training (0: none).
     validation_fraction: float = Field(0.05, ge=0, lt=0.5)
+    #: Validation examples answered greedily at every evaluation (tool-call accuracy and relevance F1 against
+    #: examples seen: the learning curve; `harness.training.learning_curve`); 0: none. At most the validation split.
+    dev_examples: int = Field(0, ge=0)
     #: Training examples used (first N after a seeded shuffle); None: all.
     max_examples: Optional[int] = Field(None, ge=1)
     seed: Optional[int] = None
@@ -53,7 +61,15 @@ class LoraSpec(BaseModel):
     def _has_length(self) -> "LoraSpec":
         if self.epochs is None and self.max_steps is None:
             raise ValueError("a lora block needs `epochs` or `max_steps`")
+        if self.micro_batch_size is not None and self.batch_size % self.micro_batch_size:
+            raise ValueError(f"micro_batch_size {self.micro_batch_size} must divide batch_size {self.batch_size}")
         return self
+
+    def micro_batch(self, on_gpu: bool) -> int:
+        """Examples per forward/backward pass on this device (see `micro_batch_size`)."""
+        if self.micro_batch_size is not None:
+            return self.micro_batch_size
+        return self.batch_size if on_gpu else 1
 
 
 class CandidateSpec(BaseModel):

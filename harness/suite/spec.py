@@ -36,6 +36,18 @@ class ScoringSpec(_Frozen):
     decoder: str = Field("auto", validation_alias=AliasChoices("decoder", "parser"))
     #: `underscore_to_dot`: score function names as an API that forbids `.` shows them (harness.scoring.names).
     names: NameMapping = "exact"
+    #: What makes cases dependent, for the uncertainty figures: `category`, or a `meta.<key>` path (e.g.
+    #: `meta.templates`: cases written from the same phrasing templates share a cluster). Bootstrap CIs, the
+    #: paired test's CI and the minimum detectable difference then resample clusters, not cases
+    #: (`harness.report.stats`). None: every case is its own unit.
+    cluster: Optional[str] = None
+
+    @field_validator("cluster")
+    @classmethod
+    def _check_cluster(cls, value: str | None) -> str | None:
+        if value is not None and value != "category" and not (value.startswith("meta.") and len(value) > 5):
+            raise ValueError(f"cluster {value!r} must be `category` or a `meta.<key>` path such as meta.templates")
+        return value
 
     _check_decoder = field_validator("decoder")(classmethod(lambda cls, value: known_decoder(value)))
 

@@ -8,6 +8,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from harness.parsing import ParseError, parse_tool_calls
+from harness.scoring.relevance import RelevanceCounts, relevance_outcome
 from harness.scoring.tool_call_accuracy import check_case
 from harness.suite.cases import Case, ExpectedCall, ToolCall
 from harness.training.examples import TrainingExample
@@ -22,19 +23,29 @@ def expected_case(example: TrainingExample, index: int = 0) -> Case:
                 messages=tuple(example.prompt_messages), tools=example.tools, expected=expected)
 
 
+def no_call_count(examples: Sequence[TrainingExample]) -> int:
+    """How many examples answer without calling a tool: what teaches a fine-tune when not to call."""
+    return sum(1 for example in examples if _calls(example.answer) == [])
+
+
 def score_outputs(examples: Sequence[TrainingExample], outputs: Sequence[str]) -> dict[str, float]:
     """`parse_rate` (output parses; plain text counts as parsed no-call), `call_rate` (output holds a call),
-    `tool_call_accuracy` (strict AST match against the reference answer) and `exact_match` (same text)."""
+    `tool_call_accuracy` (strict AST match against the reference answer), `relevance_f1` (calls when the reference
+    calls, as the test run scores it) and `exact_match` (same text)."""
     parsed = passed = with_calls = exact = 0
+    relevance = RelevanceCounts()
     for index, (example, output) in enumerate(zip(examples, outputs, strict=True)):
         calls = _calls(output)
+        case = expected_case(example, index)
         parsed += calls is not None
         with_calls += bool(calls)
-        passed += check_case(expected_case(example, index), calls, "strict").passed
+        passed += check_case(case, calls, "strict").passed
         exact += output.strip() == example.answer.strip()
+        relevance += relevance_outcome(case, calls)
     total = len(examples) or 1
     return {"parse_rate": parsed / total, "call_rate": with_calls / total,
-            "tool_call_accuracy": passed / total, "exact_match": exact / total, "cases": len(examples)}
+            "tool_call_accuracy": passed / total, "relevance_f1": relevance.f1, "exact_match": exact / total,
+            "cases": len(examples)}
 
 
 def generation_metrics(model: Any, tokenizer: Any, examples: Sequence[TrainingExample],

@@ -6,6 +6,7 @@ returns a `TrainingRun` (cost, tokens, loss curve). It runs unchanged under `acc
 from __future__ import annotations
 
 import copy
+import dataclasses
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field
@@ -21,6 +22,7 @@ from harness.training.batching import LengthBucketedSampler
 from harness.training.checks import check_lengths, check_target_modules, split_examples
 from harness.training.data import training_dataset
 from harness.training.examples import TrainingExample
+from harness.training.learning_curve import learning_curve_callback
 
 #: Written beside the adapter; the cache reads it back on a hit.
 TRAINING_JSON = "training.json"
@@ -60,6 +62,7 @@ class TrainingRun:
     eval_examples: int = 0
     examples_seen: int = 0           # epochs x train examples: repeats across epochs included
     examples_truncated: int = 0      # answers cut by max_length
+    no_call_examples: int | None = None  # train-split examples whose answer calls no tool (None: not counted)
     epochs: float = 0.0
     steps: int = 0
     tokens_trained: int = 0          # non-padding input tokens fed to the model, all processes together
@@ -72,6 +75,8 @@ class TrainingRun:
     library_versions: Mapping[str, str] = field(default_factory=dict, hash=False)
     chat_template_sha256: str = ""
     generation_metrics: Mapping[str, float] | None = field(default=None, hash=False)
+    #: At each evaluation: step, examples_seen and the dev split's scores (`harness.training.learning_curve`).
+    learning_curve: tuple[Mapping[str, Any], ...] = field(default=(), hash=False)
 
     @property
     def seconds_per_step(self) -> float | None:
@@ -89,7 +94,7 @@ class TrainingRun:
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> TrainingRun:
         curve = tuple(LossPoint(**point) for point in data.get("loss_curve", ()))
-        return cls(**{**data, "loss_curve": curve})
+        return cls(**{**data, "loss_curve": curve, "learning_curve": tuple(data.get("learning_curve", ()))})
 
 
 def library_versions() -> dict[str, str]:
@@ -128,14 +133,18 @@ def train_lora(model: Any, tokenizer: Any, train_examples: Sequence[TrainingExam
     peft_model = _add_lora(model, lora, seed)
     try:
         started = time.perf_counter()  # the cost includes tokenizing the data and the final evaluation
+        curve: list[dict] = []
+        dev = split.validation[:lora.dev_examples]
+        extra = [learning_curve_callback(dev, tokenizer, len(split.train), curve)] if dev else []
         trainer = _build_trainer(peft_model, tokenizer, split, lora, seed, Path(output_dir),
-                                 [*callbacks, *_progress(progress)], lengths.lengths[:len(split.train)])
+                                 [*callbacks, *extra, *_progress(progress)], lengths.lengths[:len(split.train)])
         result = trainer.train()
         eval_loss = _final_eval_loss(trainer) if split.validation else None
         wall_time = time.perf_counter() - started
         generation = _generation_metrics(trainer, tokenizer, split.validation[:generation_eval])
-        run = _training_run(trainer, result, base_name, seed, lora, split, lengths.truncated, wall_time,
-                            eval_loss, tokenizer, generation)
+        run = dataclasses.replace(_training_run(trainer, result, base_name, seed, lora, split, lengths.truncated,
+                                                wall_time, eval_loss, tokenizer, generation),
+                                  learning_curve=tuple(curve))
         _save(trainer, run, Path(output_dir))
         return run
     finally:
@@ -224,13 +233,17 @@ def sft_config(lora: LoraSpec, seed: int, output_dir: Path, evaluate: bool) -> A
     from trl import SFTConfig
 
     on_gpu = torch.cuda.is_available()
+    # A step's batch is fed in micro-batches whose gradients accumulate: the Trainer divides the summed token
+    # losses by the tokens of the whole step, so the update equals one pass over the batch. On a CPU, one
+    # example per pass keeps the peak at one example's activations (8 x 640 tokens at once: 21 GB).
+    micro = lora.micro_batch(on_gpu)
     return SFTConfig(
         output_dir=str(output_dir),
         num_train_epochs=lora.epochs or 1.0,
         max_steps=lora.max_steps or -1,
-        per_device_train_batch_size=lora.batch_size,
-        per_device_eval_batch_size=lora.batch_size,
-        gradient_accumulation_steps=lora.grad_accum,
+        per_device_train_batch_size=micro,
+        per_device_eval_batch_size=micro,
+        gradient_accumulation_steps=lora.grad_accum * (lora.batch_size // micro),
         learning_rate=lora.learning_rate,
         lr_scheduler_type=_scheduler(lora),
         warmup_steps=lora.warmup_ratio,  # a float below 1 is a fraction of the total steps
@@ -312,6 +325,8 @@ def _progress(progress: Progress | None) -> list:
 def _training_run(trainer: Any, result: Any, base_name: str, seed: int, lora: LoraSpec, split, truncated: int,
                   wall_time: float, eval_loss: float | None, tokenizer: Any,
                   generation: Mapping[str, float] | None) -> TrainingRun:
+    from harness.training.metrics import no_call_count
+
     state = trainer.state
     curve = loss_curve(state.log_history)
     final = next((p.train_loss for p in reversed(curve) if p.train_loss is not None), None)
@@ -319,7 +334,8 @@ def _training_run(trainer: Any, result: Any, base_name: str, seed: int, lora: Lo
         base_model=base_name, device=_device_name(trainer.args.device), world_size=trainer.args.world_size,
         seed=seed, lora=lora.model_dump(mode="json"), train_examples=len(split.train),
         eval_examples=len(split.validation), examples_seen=round(state.epoch * len(split.train)),
-        examples_truncated=truncated, epochs=round(state.epoch, 4), steps=state.global_step,
+        examples_truncated=truncated, no_call_examples=no_call_count(split.train), epochs=round(state.epoch, 4),
+        steps=state.global_step,
         tokens_trained=int(state.num_input_tokens_seen), wall_time_s=round(wall_time, 3),
         trainable_parameters=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),
         final_train_loss=final, mean_train_loss=result.training_loss, eval_loss=eval_loss, loss_curve=curve,

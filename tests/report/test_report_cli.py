@@ -3,6 +3,7 @@ import csv
 import dataclasses
 import io
 import json
+from html import escape
 
 import pytest
 
@@ -12,7 +13,7 @@ from harness.report.writer import render
 from tests.report.report_builders import decision_results, priced_results_with_training, write
 
 EXPECTED_FILES = {"report.md", "report.html", "report.json", "leaderboard.csv", "per_category.csv", "funnel.csv",
-                  "errors.csv", "training.csv", "loss_curves.csv"}
+                  "errors.csv", "training.csv", "loss_curves.csv", "diagnosis.csv"}
 
 
 @pytest.fixture
@@ -31,13 +32,15 @@ def test_writes_every_format_with_the_decision_on_top(tmp_path, results_path, ca
     assert code == 0
     assert {path.name for path in out.iterdir()} == EXPECTED_FILES  # no temp file left behind
     decision = load_report([results_path]).decision.sentence
-    assert decision.startswith("LoRA (smollm2-lora) beats the best baseline (smollm2-few-shot) by +40.0 points")
+    # the fine-tune's validation loss fell at each of its three evaluations: the verdict is provisional
+    assert decision.startswith("provisional, as the fine-tune is under-trained (its validation loss was still falling")
+    assert "; LoRA (smollm2-lora) beats the best baseline (smollm2-few-shot) by +40.0 points" in decision
     assert printed.out.startswith(f"Decision: {decision}.")
     markdown = (out / "report.md").read_text()
     assert markdown.index(decision) < markdown.index("## Leaderboard") < markdown.index("## Fine-tuning")
     assert "a paired accuracy difference smaller than" in markdown
     html = (out / "report.html").read_text()
-    assert html.index(decision.replace("<", "&lt;")) < html.index('<table id="leaderboard">')
+    assert html.index(escape(decision)) < html.index('<table id="leaderboard">')
     data = json.loads((out / "report.json").read_text())
     assert data["decision"]["break_even_calls"] == 10_000
     assert [row["candidate"] for row in data["leaderboard"]] == ["smollm2-lora", "smollm2-few-shot", "smollm2-zero-shot"]
