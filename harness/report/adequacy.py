@@ -75,13 +75,11 @@ def training_adequacy(candidate: str, training: Mapping[str, Any] | None) -> Ade
     gap = None if last_eval is None or last_train is None else float(last_eval) - float(last_train)
     wall = training.get("wall_time_s")
     per_step = float(wall) / steps if wall and steps else None
-    extra_steps = _steps_to_next_epoch(training, epochs, steps)
-    extra_seconds = None if per_step is None or extra_steps is None else extra_steps * per_step
-    cost = training.get("cost_usd")
-    extra_cost = None if cost is None or not steps or extra_steps is None else float(cost) / steps * extra_steps
+    train = training.get("train_examples")
+    extra = more_training(training, train * (math.floor(epochs) + 1) if train else None)
     adequacy = Adequacy(candidate, epochs, steps, len(curve), trend, window, noise, falling,
-                        curve[0]["eval_loss"] if curve else None, last_eval, gap, per_step, extra_steps,
-                        extra_seconds, extra_cost, "")
+                        curve[0]["eval_loss"] if curve else None, last_eval, gap, per_step, extra["steps"],
+                        extra["seconds"], extra["cost_usd"], "")
     return Adequacy(**{**asdict(adequacy), "sentence": _sentence(adequacy)})
 
 
@@ -98,14 +96,17 @@ def _trend(points: list[tuple[int, float]]) -> tuple[float | None, float | None,
     return float(slope * 1000), noise, bool(drop > FALLING_SIGMAS * noise)
 
 
-def _steps_to_next_epoch(training: Mapping[str, Any], epochs: float, steps: int) -> int | None:
-    """Steps to reach one epoch (or, past one, to add one more), at the run's examples per step."""
-    seen, train = training.get("examples_seen"), training.get("train_examples")
-    if not steps or not seen or not train:
-        return None
-    per_step = seen / steps
-    target = train * (math.floor(epochs) + 1)
-    return max(1, math.ceil((target - seen) / per_step))
+def more_training(training: Mapping[str, Any], examples: float | None) -> dict:
+    """The steps, seconds and USD of training on until `examples` examples are seen, at the run's measured
+    examples, seconds and cost per step (each None where the record lacks what it needs). The adequacy check asks
+    for one epoch (or one more), the forecast for where the learning curve meets the best baseline."""
+    steps, seen = training.get("steps") or 0, training.get("examples_seen") or 0
+    if examples is None or not steps or not seen:
+        return {"steps": None, "seconds": None, "cost_usd": None}
+    more = max(0, math.ceil((examples - seen) / (seen / steps)))
+    wall, cost = training.get("wall_time_s"), training.get("cost_usd")
+    return {"steps": more, "seconds": more * float(wall) / steps if wall else None,
+            "cost_usd": more * float(cost) / steps if cost is not None else None}
 
 
 def _sentence(a: Adequacy) -> str:
@@ -145,19 +146,8 @@ def forecast(candidate: str, training: Mapping[str, Any] | None, baseline: str, 
     if not points:
         return None
     found = extrapolate(points, baseline_accuracy)
-    steps, seen = training.get("steps") or 0, training.get("examples_seen") or 0
-    per_step = seen / steps if steps else None
-    wall, cost = training.get("wall_time_s"), training.get("cost_usd")
-
-    def spend(examples: int | None) -> dict:
-        if examples is None or not per_step:
-            return {"steps": None, "seconds": None, "cost_usd": None}
-        more = max(0, math.ceil((examples - seen) / per_step))
-        return {"steps": more, "seconds": more * wall / steps if wall else None,
-                "cost_usd": more * cost / steps if cost is not None else None}
-
     data = {"candidate": candidate, "baseline": baseline, "target": baseline_accuracy, **asdict(found),
-            "more_training": spend(found.examples)}
+            "more_training": more_training(training, found.examples)}
     data["sentence"] = _forecast_sentence(data, found)
     return data
 

@@ -68,9 +68,8 @@ class BreakEven:
 def decide(frame: pd.DataFrame, board: pd.DataFrame | None = None, alpha: float = 0.05, seed: int = 0) -> Decision:
     """Compare the best fine-tune with the best baseline (highest tool-call accuracy; cheaper, then name, on ties)."""
     board = leaderboard(frame, alpha=alpha, seed=seed) if board is None else board
-    ranked = _ranked(board)
+    ranked, fine_tunes, baselines = _sides(board)
     best = ranked.iloc[0]
-    fine_tunes, baselines = ranked[ranked["fine_tune"]], ranked[~ranked["fine_tune"]]
     if fine_tunes.empty:
         return _without_fine_tune(frame, ranked, alpha, seed)
     if baselines.empty:
@@ -82,10 +81,15 @@ def decide(frame: pd.DataFrame, board: pd.DataFrame | None = None, alpha: float 
 
 def contenders(board: pd.DataFrame) -> tuple[str | None, str | None]:
     """The best fine-tune and the best baseline the decision compares (None where there is none)."""
-    ranked = _ranked(board)
-    fine_tunes, baselines = ranked[ranked["fine_tune"]], ranked[~ranked["fine_tune"]]
+    _, fine_tunes, baselines = _sides(board)
     return (fine_tunes.iloc[0]["candidate"] if not fine_tunes.empty else None,
             baselines.iloc[0]["candidate"] if not baselines.empty else None)
+
+
+def _sides(board: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The board ranked as the decision ranks it (`_ranked`), then its fine-tunes and its baselines, each best first."""
+    ranked = _ranked(board)
+    return ranked, ranked[ranked["fine_tune"]], ranked[~ranked["fine_tune"]]
 
 
 def _ranked(board: pd.DataFrame) -> pd.DataFrame:
