@@ -3,7 +3,9 @@ file records it beside latency and cost.
 
 On Linux the kernel keeps the process's peak resident set (VmHWM) and lets the process reset it (writing 5
 to /proc/self/clear_refs), so each phase gets its own peak rather than the run's so far. Elsewhere the
-lifetime peak is the best there is, and the record says which it is. GPU memory comes from torch's
+lifetime peak is the best there is, and the record says which it is. A phase's peak includes what the process
+still holds from before it (the models loaded, memory an allocator such as tcmalloc keeps after a free), so the
+clean figure for one phase alone is a process of its own (`scripts/memory_phases.sh`). GPU memory comes from torch's
 allocator statistics when a GPU was used.
 """
 from __future__ import annotations
