@@ -8,7 +8,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any, Callable
 
-from harness.backends.embedded import load_causal_lm, pick_device, resolve_model
+from harness.backends.embedded import load_causal_lm, pick_device, resolve_dtype, resolve_model
 from harness.suite.candidate import CandidateSpec
 from harness.suite.load import Suite
 from harness.training.adapter_cache import AdapterResult, get_or_train
@@ -26,7 +26,7 @@ def candidate_adapter(suite: Suite, candidate: CandidateSpec, cache_dir: str | P
     device = pick_device(candidate.backend_options().device)
 
     def load_base() -> tuple[Any, Any]:
-        loaded = load_causal_lm(candidate.model, device, suite.root)
+        loaded = load_causal_lm(candidate.model, device, suite.root, dtype=resolve_dtype(candidate.lora.dtype, device))
         return loaded.model, loaded.tokenizer
 
     return get_or_train(source.identity | {"model": source.name}, load_base, examples, candidate.lora,

@@ -77,6 +77,8 @@ class TrainingRun:
     generation_metrics: Mapping[str, float] | None = field(default=None, hash=False)
     #: At each evaluation: step, examples_seen and the dev split's scores (`harness.training.learning_curve`).
     learning_curve: tuple[Mapping[str, Any], ...] = field(default=(), hash=False)
+    #: The frozen base model's weight dtype while training ("" in runs recorded before it was kept).
+    base_dtype: str = ""
 
     @property
     def seconds_per_step(self) -> float | None:
@@ -123,7 +125,7 @@ def train_lora(model: Any, tokenizer: Any, train_examples: Sequence[TrainingExam
     gathers the counts, and only the main process writes.
     """
     seed = lora.seed if lora.seed is not None else seed
-    model, tokenizer, base_name = _load(model, tokenizer)
+    model, tokenizer, base_name = _load(model, tokenizer, lora)
     tokenizer = _with_training_template(tokenizer)
     split = split_examples(train_examples, lora, seed)
     check_target_modules(model, lora.target_modules)
@@ -165,11 +167,11 @@ def _save(trainer: Any, run: TrainingRun, output_dir: Path) -> None:
         atomic_write_json(output_dir / TRAINING_JSON, run.to_json())
 
 
-def _load(model: Any, tokenizer: Any) -> tuple[Any, Any, str]:
+def _load(model: Any, tokenizer: Any, lora: LoraSpec) -> tuple[Any, Any, str]:
     if isinstance(model, (str, Path)):
-        from harness.backends.embedded import load_causal_lm
+        from harness.backends.embedded import load_causal_lm, pick_device, resolve_dtype
 
-        loaded = load_causal_lm(str(model))
+        loaded = load_causal_lm(str(model), dtype=resolve_dtype(lora.dtype, pick_device()))
         return loaded.model, tokenizer or loaded.tokenizer, str(model)
     if tokenizer is None:
         raise TypeError("train_lora needs the tokenizer when given a loaded model")
@@ -340,7 +342,13 @@ def _training_run(trainer: Any, result: Any, base_name: str, seed: int, lora: Lo
         trainable_parameters=sum(p.numel() for p in trainer.model.parameters() if p.requires_grad),
         final_train_loss=final, mean_train_loss=result.training_loss, eval_loss=eval_loss, loss_curve=curve,
         library_versions=library_versions(), chat_template_sha256=json_sha256(tokenizer.chat_template),
-        generation_metrics=generation)
+        generation_metrics=generation, base_dtype=_dtype_name(trainer.model))
+
+
+def _dtype_name(model: Any) -> str:
+    """The dtype of the frozen weights (the LoRA weights are float32 whatever the base is)."""
+    frozen = next((p for p in model.parameters() if not p.requires_grad), None)
+    return str(frozen.dtype).removeprefix("torch.") if frozen is not None else ""
 
 
 def loss_curve(log_history: Sequence[Mapping[str, Any]]) -> tuple[LossPoint, ...]:

@@ -85,6 +85,31 @@ def test_identity_names_model_template_and_settings_and_changes_with_them():
     assert _backend().identity() == identity
 
 
+def test_a_bfloat16_candidate_loads_bfloat16_weights_says_so_in_its_identity_and_still_answers():
+    """`dtype: bfloat16` is the weights' dtype (not autocast), and it is a different cache identity from float32."""
+    import torch
+
+    backend = HFBackend("tiny", GenerationSpec(max_new_tokens=12), device="cpu", dtype="bfloat16")
+    assert backend.identity()["dtype"] == "bfloat16" and backend.identity() != _backend().identity()
+    assert next(backend.load().parameters()).dtype == torch.bfloat16
+    generations = list(backend.generate(_prompts()))
+    assert [g.error for g in generations] == [None] * len(QUESTIONS)
+    assert all(g.output_tokens and g.input_tokens for g in generations)
+
+
+def test_the_dtype_option_is_checked_and_auto_is_float32_on_a_cpu():
+    from pydantic import ValidationError
+
+    from harness.backends.embedded import resolve_dtype
+    from harness.backends.hf import HFOptions
+    import torch
+
+    assert resolve_dtype("auto", "cpu") == torch.float32 and resolve_dtype("bfloat16", "cpu") == torch.bfloat16
+    assert HFOptions(dtype="bfloat16").dtype == "bfloat16"
+    with pytest.raises(ValidationError, match="dtype"):
+        HFOptions(dtype="float16")
+
+
 def test_a_prompt_beyond_the_context_is_a_per_case_error():
     questions = ["Weather in Paris?", "word " * 5000, "hi"]
     generations = list(_backend().generate(_prompts(questions)))

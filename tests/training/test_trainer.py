@@ -102,6 +102,26 @@ def test_same_seed_same_run_and_a_template_without_markers_is_replaced_on_a_copy
     assert runs[0].loss_curve == runs[1].loss_curve and runs[0].eval_loss is None
 
 
+def test_a_bfloat16_base_trains_float32_lora_weights_and_records_its_dtype(tiny_source, synthetic_examples, tmp_path):
+    """`lora.dtype: bfloat16` loads the frozen base in bf16 (the speed lever on AVX512-BF16/AMX CPUs) while peft
+    keeps the trained weights in float32, so the optimizer's small updates are not rounded away."""
+    import torch
+
+    lora = LoraSpec(max_steps=3, validation_fraction=0.0, max_examples=24, dtype="bfloat16", **FAST)
+    run = train_lora("tiny", None, synthetic_examples, lora, seed=5, output_dir=tmp_path / "bf16")
+    assert run.base_dtype == "bfloat16" and run.lora["dtype"] == "bfloat16"
+    assert run.final_train_loss is not None and run.steps == 3
+    from safetensors.torch import load_file
+
+    weights = load_file(str(tmp_path / "bf16" / "adapter_model.safetensors"))
+    assert weights and {tensor.dtype for tensor in weights.values()} == {torch.float32}
+    fp32 = train_lora("tiny", None, synthetic_examples, lora.model_copy(update={"dtype": "float32"}), seed=5,
+                      output_dir=tmp_path / "fp32")
+    assert fp32.base_dtype == "float32"
+    # Same data and seed: the losses agree to bf16's precision, not exactly.
+    assert fp32.initial_train_loss == pytest.approx(run.initial_train_loss, rel=0.05)
+
+
 def test_loss_curve_merges_train_and_eval_logs_by_step():
     history = [{"loss": 3.0, "learning_rate": 0.1, "step": 1, "epoch": 0.1}, {"loss": 2.0, "step": 2, "epoch": 0.2},
                {"eval_loss": 2.5, "step": 2, "epoch": 0.2}, {"train_runtime": 1.0, "step": 2}]

@@ -15,6 +15,7 @@ from harness.backends.embedded.smollm2 import smollm2_folder
 from harness.backends.embedded.tiny import tiny_folder
 from harness.errors import HarnessInputError
 from harness.io.hashing import file_sha256, json_sha256
+from harness.suite.candidate import Precision
 
 #: Embedded model name -> function returning its built folder (building it on first use).
 EMBEDDED_MODELS: dict[str, Callable[[], Path]] = {"tiny": tiny_folder, "smollm2-135m-instruct": smollm2_folder}
@@ -119,12 +120,30 @@ def pick_device(device: str = "auto") -> str:
 
 
 def default_dtype(device: str):
-    """float32 on CPU (bf16 matmuls there are many times slower); bfloat16 on GPUs that support it."""
+    """bfloat16 on GPUs that support it; float32 on a CPU. bf16 is not the CPU default although CPUs with
+    AVX512-BF16 or AMX run it 2-10x faster: without those it is emulated and many times slower, and its
+    outputs differ from float32's, so a suite opts in (`dtype: bfloat16`) rather than getting results that
+    depend on the machine."""
     import torch
 
     if device.startswith("cuda") and torch.cuda.is_bf16_supported():
         return torch.bfloat16
     return torch.float32
+
+
+def resolve_dtype(precision: Precision, device: str):
+    """The torch dtype for a candidate's `dtype:` on `device`."""
+    import torch
+
+    return default_dtype(device) if precision == "auto" else getattr(torch, precision)
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU multiplies bf16 matrices in hardware (AVX512-BF16 or AMX), where bf16 pays off."""
+    import torch
+
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
 
 
 def folder_fingerprint(folder: Path) -> dict:
@@ -182,5 +201,6 @@ def _load_errors(source: ModelSource, what: str) -> Iterator[None]:
                                 field="model", hint=hint) from exc
 
 
-__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "check_model_name", "default_dtype", "folder_fingerprint",
-           "load_causal_lm", "load_model", "load_tokenizer", "pick_device", "resolve_model"]
+__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "Precision", "check_model_name", "cpu_has_native_bf16",
+           "default_dtype", "folder_fingerprint", "load_causal_lm", "load_model", "load_tokenizer", "pick_device",
+           "resolve_dtype", "resolve_model"]
