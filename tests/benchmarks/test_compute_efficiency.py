@@ -1,0 +1,113 @@
+"""How much of this machine's matrix-multiply throughput SmolLM2 work reaches, in float32 and bfloat16.
+
+Absolute speed differs between machines of one kind by up to 2x, so the figure is a ratio taken within one run:
+model FLOPs per second (2 x parameters x tokens processed for generation; 4 x for a LoRA step, whose frozen
+base needs activation gradients but no weight gradients) over the peak of a large matmul in the same dtype,
+measured a moment before. Every ratio is in the benchmark's `extra_info` and printed:
+
+    bash scripts/test.sh tests/benchmarks/test_compute_efficiency.py --benchmark-enable -s
+
+Nothing is asserted about speed (a noisy machine would make it flake); the tests assert only that the counts
+behind the ratios are real (tokens generated, steps trained).
+"""
+from __future__ import annotations
+
+import tempfile
+import time
+
+import pytest
+
+from harness.backends.base import GenerationSpec, Prompt
+from harness.backends.hf import HFBackend
+from harness.suite.load import load_suite
+
+TOOLSHOP = "suites/toolshop/suite.yaml"
+MODEL = "smollm2-135m-instruct"
+DTYPES = ("float32", "bfloat16")
+PROMPTS = 32
+BATCH = 32
+TRAIN_STEPS = 3
+
+pytestmark = [pytest.mark.slow, pytest.mark.network_wheel]
+
+
+def matmul_peak_gflops(dtype_name: str, size: int = 2048, repeats: int = 8) -> float:
+    """Best-of-`repeats` GFLOPS of a size^3 matmul: the machine's peak for the dtype as torch reaches it."""
+    import torch
+
+    dtype = getattr(torch, dtype_name)
+    generator = torch.Generator().manual_seed(0)
+    a = torch.randn(size, size, generator=generator).to(dtype)
+    b = torch.randn(size, size, generator=generator).to(dtype)
+    a @ b  # warm-up: oneDNN picks and caches its kernel
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        a @ b
+        best = min(best, time.perf_counter() - started)
+    return 2 * size ** 3 / best / 1e9
+
+
+@pytest.fixture(scope="module")
+def peaks() -> dict[str, float]:
+    found = {name: matmul_peak_gflops(name) for name in DTYPES}
+    print(f"\nmatmul peak (2048^3): float32 {found['float32']:.0f} GFLOPS, bfloat16 {found['bfloat16']:.0f} GFLOPS "
+          f"({found['bfloat16'] / found['float32']:.2f}x)")
+    return found
+
+
+@pytest.fixture(scope="module")
+def suite():
+    return load_suite(TOOLSHOP)
+
+
+def _record(benchmark, peaks: dict[str, float], dtype: str, model_gflops: float, work: str) -> None:
+    best = max(peaks.values())
+    info = {"model_gflops": round(model_gflops, 1), "peak_gflops_same_dtype": round(peaks[dtype], 1),
+            "share_of_same_dtype_peak": round(model_gflops / peaks[dtype], 3),
+            "share_of_best_dtype_peak": round(model_gflops / best, 3),
+            "share_of_float32_peak": round(model_gflops / peaks["float32"], 3)}
+    benchmark.extra_info.update(info)
+    print(f"{work} {dtype}: {model_gflops:.0f} model GFLOPS = {info['share_of_same_dtype_peak']:.0%} of the {dtype} "
+          f"peak, {info['share_of_best_dtype_peak']:.0%} of the best dtype's, {info['share_of_float32_peak']:.0%} "
+          f"of float32's")
+
+
+@pytest.mark.benchmark(group="smollm2-135m compute efficiency: generation")
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_generation_share_of_matmul_peak(benchmark, peaks, suite, dtype):
+    backend = HFBackend(MODEL, GenerationSpec(max_new_tokens=96, batch_size=BATCH), device="cpu", dtype=dtype)
+    model = backend.load()
+    parameters = sum(p.numel() for p in model.parameters())
+    prompts = [Prompt(case.id, case.messages, case.tools) for case in suite.cases[:PROMPTS]]
+    list(backend.generate(prompts[:2]))  # warm-up
+    started = time.perf_counter()
+    generations = benchmark.pedantic(lambda: list(backend.generate(prompts)), rounds=1, iterations=1)
+    seconds = time.perf_counter() - started
+    tokens = sum(g.input_tokens + g.output_tokens for g in generations)
+    assert all(g.error is None for g in generations) and sum(g.output_tokens for g in generations) > PROMPTS
+    benchmark.extra_info.update({"tokens_processed": tokens, "seconds": round(seconds, 2),
+                                 "seconds_per_case": round(seconds / PROMPTS, 3)})
+    _record(benchmark, peaks, dtype, 2 * parameters * tokens / seconds / 1e9, "generation")
+
+
+@pytest.mark.benchmark(group="smollm2-135m compute efficiency: LoRA training step")
+@pytest.mark.parametrize("dtype", DTYPES)
+def test_lora_step_share_of_matmul_peak(benchmark, peaks, suite, dtype):
+    from harness.backends.embedded import load_causal_lm, resolve_dtype
+    from harness.training.trainer import train_lora
+
+    candidate = next(c for c in suite.spec.candidates if c.lora)
+    lora = candidate.lora.model_copy(update={"max_steps": TRAIN_STEPS, "epochs": None, "validation_fraction": 0.0,
+                                             "dev_examples": 0, "dtype": dtype,
+                                             "max_examples": TRAIN_STEPS * candidate.lora.batch_size})
+    loaded = load_causal_lm(MODEL, "cpu", suite.root, dtype=resolve_dtype(dtype, "cpu"))
+    parameters = sum(p.numel() for p in loaded.model.parameters())
+    with tempfile.TemporaryDirectory() as out:
+        run = benchmark.pedantic(lambda: train_lora(loaded.model, loaded.tokenizer, list(suite.train_examples),
+                                                    lora, suite.spec.seed, out), rounds=1, iterations=1)
+    assert run.steps == TRAIN_STEPS and run.tokens_trained > 0 and run.base_dtype == dtype
+    benchmark.extra_info.update({"seconds_per_step": round(run.seconds_per_step, 2),
+                                 "tokens_per_step": run.tokens_trained // run.steps})
+    # The wall time includes tokenizing those examples and the first step's warm-up: a floor on a step's own share.
+    _record(benchmark, peaks, dtype, 4 * parameters * run.tokens_trained / run.wall_time_s / 1e9, "LoRA step")
