@@ -1,5 +1,6 @@
-"""Results files of the old layout (schema version 1, no per-case metric values) still load: the committed
-reference is one, and every metric recomputed from its migrated case values equals what it recorded."""
+"""Results files of the old layout (schema version 1, no per-case metric values) still load: a real one (the
+default suite's reference of 2026-12, kept as test data) migrates, and every metric recomputed from its migrated
+case values equals what it recorded."""
 import json
 from pathlib import Path
 
@@ -10,7 +11,7 @@ from harness.report.leaderboard import metric_table
 from harness.results.file import RESULTS_SCHEMA_VERSION, ResultsFile
 from harness.results.frame import load_results
 
-REFERENCE = Path(__file__).resolve().parents[1] / "reports" / "toolshop.reference.json"
+REFERENCE = Path(__file__).resolve().parent / "data" / "results_v1" / "toolshop.json"
 RECORDED = ("tool_call_accuracy", "schema_validity", "schema_validity_per_call", "relevance_accuracy",
             "relevance_f1", "call_precision", "call_recall", "call_f1", "argument_precision", "argument_recall",
             "argument_f1")

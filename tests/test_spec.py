@@ -21,7 +21,7 @@ def test_backend_is_resolved_from_what_the_candidate_gives():
     ("{name: x, model: tiny, adapter: no/such/folder}", "adapter", "adapter folder not found"),
     ("{name: x, model: tiny, lora: {r: 8}}", "lora", "`epochs` or `max_steps`"),
     ("{name: x, model: tiny, strategy_k: 3}", "strategy_k", "unknown field (check the spelling) (backend hf and "
-                                                           "strategy zero_shot read: adapter, device, generation)"),
+                                                           "strategy zero_shot read: adapter, device, dtype, generation)"),
     ("{name: x, model: tiny, select: fixed}", "select", "unknown field"),
     ("{name: x, model: tiny, strategy: few_shot, select: best}", "select", "'fixed', 'random' or 'similar'"),
     ("{name: x, model: tiny, endpoint: {base_url: 'http://x/v1'}, backend: hf}", "endpoint", "unknown field"),

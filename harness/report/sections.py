@@ -104,7 +104,6 @@ def _learning_curve(inputs: ReportInputs) -> Section:
                     "Dev-split tool-call accuracy against training examples seen, baselines as lines")
     return Section("learning_curve", "Learning curve", tables.learning_curve_table(curves), figure=figure,
                    text=(found["sentence"],) if found else (), row_key=None,
-                   text_tables=(("Dev-split scores at each evaluation:", tables.learning_curve_table(curves)),),
                    notes=(tables.LEARNING_CURVE_NOTE,), data={"learning_curve": curves, "forecast": found},
                    csv={"learning_curve.csv": curves}, shown=not curves.empty)
 
