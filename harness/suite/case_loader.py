@@ -48,10 +48,16 @@ def load_tool_library(path: Path) -> dict[str, Tool]:
 
 def load_cases(path: Path, tool_library: Mapping[str, Tool] | None = None) -> tuple[Case, ...]:
     """Every case in `path`, validated; duplicate ids are an error naming both lines."""
-    cases: list[Case] = []
+    return read_cases(path, lambda data, number: case_from_line(data, path, number, tool_library or {}))
+
+
+def read_cases(path: Path, parse_line: Callable[[Mapping[str, Any], int], Any]) -> tuple[Any, ...]:
+    """`parse_line(object, line number)` for every line of the JSONL file `path`; any kind of case with an `id`.
+    A duplicate id is an error naming both lines, an empty file an error too."""
+    cases: list[Any] = []
     first_line: dict[str, int] = {}
     for number, data in read_jsonl(path):
-        case = case_from_line(data, path, number, tool_library or {})
+        case = parse_line(data, number)
         if case.id in first_line:
             raise HarnessInputError(f"duplicate case id {case.id!r} (first on line {first_line[case.id]})",
                                     path=path, line=number, field="id")
@@ -62,13 +68,15 @@ def load_cases(path: Path, tool_library: Mapping[str, Tool] | None = None) -> tu
     return tuple(cases)
 
 
-def case_from_line(data: Mapping[str, Any], path: Path, line: int, library: Mapping[str, Tool]) -> Case:
-    """Validate one JSONL object into a `Case`."""
-    def fail(field: str, message: str, hint: str | None = None) -> HarnessInputError:
-        return HarnessInputError(message, path=path, line=line, field=field, hint=hint)
+#: The keys of one single-turn case line.
+CASE_FIELDS = frozenset({"id", "category", "messages", "question", "tools", "expected", "meta"})
 
-    known = {"id", "category", "messages", "question", "tools", "expected", "meta"}
-    unknown = sorted(set(data) - known)
+
+def case_header(data: Mapping[str, Any], known: frozenset[str] | set[str], fail: Callable[..., HarnessInputError],
+                categories: str) -> tuple[str, str, dict]:
+    """What every kind of case line starts with: no unknown key, a non-empty id and category, a `meta` object.
+    `categories` names examples for the error message; `fail(field, message, hint=None)` builds the error."""
+    unknown = sorted(set(data) - set(known))
     if unknown:
         raise fail(unknown[0], "unknown field", hint=f"known fields: {', '.join(sorted(known))}")
     case_id = data.get("id")
@@ -76,10 +84,19 @@ def case_from_line(data: Mapping[str, Any], path: Path, line: int, library: Mapp
         raise fail("id", "a case needs a non-empty string id")
     category = data.get("category")
     if not isinstance(category, str) or not category:
-        raise fail("category", "a case needs a category (e.g. simple, multiple, parallel, irrelevance)")
+        raise fail("category", f"a case needs a category (e.g. {categories})")
     meta = data.get("meta") or {}
     if not isinstance(meta, dict):
         raise fail("meta", "meta must be an object")
+    return case_id, category, meta
+
+
+def case_from_line(data: Mapping[str, Any], path: Path, line: int, library: Mapping[str, Tool]) -> Case:
+    """Validate one JSONL object into a `Case`."""
+    def fail(field: str, message: str, hint: str | None = None) -> HarnessInputError:
+        return HarnessInputError(message, path=path, line=line, field=field, hint=hint)
+
+    case_id, category, meta = case_header(data, CASE_FIELDS, fail, "simple, multiple, parallel, irrelevance")
     messages = _messages(data, fail)
     tools = resolve_tools(data.get("tools"), library, fail)
     expected = _expected(data.get("expected"), tools, fail, allow_defects=bool(meta.get(GROUND_TRUTH_DEFECT_KEY)))

@@ -5,6 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
+from tests.tiny_cache import private_tiny_cache
+
 from harness.backends.base import GenerationSpec, Prompt, backend_plugin
 from harness.backends.hf import GENERATION_ERROR, HFBackend, count_prompt_tokens, render_prompt
 from harness.errors import HarnessInputError
@@ -27,16 +29,9 @@ def _backend(**generation):
 
 @pytest.fixture(scope="module", autouse=True)
 def tiny_cache(tmp_path_factory):
-    """A private cache with tiny built once; one torch thread, since this machine's cores are shared and
-    oversubscribed OpenMP threads made generation 20x slower (outputs do not depend on the thread count)."""
-    import torch
-
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("HARNESS_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+    """A private cache with tiny built once (tests/tiny_cache.py)."""
+    with private_tiny_cache(tmp_path_factory.mktemp("cache")):
         yield
-    torch.set_num_threads(threads)
 
 
 @pytest.fixture(scope="module")
