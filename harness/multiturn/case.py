@@ -13,7 +13,7 @@ import functools
 import inspect
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, Mapping, Protocol, Sequence
 
 from harness.errors import HarnessInputError
 from harness.multiturn.environment import (
@@ -53,7 +53,11 @@ class RecordedSpec:
         return {"recorded": self.path}
 
 
-EnvironmentSpec = SimulatorSpec | RecordedSpec
+class EnvironmentSpec(Protocol):
+    """A case's environment description: `SimulatorSpec`, `RecordedSpec`, or BFCL's simulated APIs
+    (`harness.multiturn.bfcl_cases.BfclEnvironmentSpec`); each writes itself back as the case file's JSON."""
+
+    def to_json(self) -> dict: ...
 
 
 @dataclass(frozen=True)
@@ -106,11 +110,11 @@ def multi_turn_case_from_line(data: Mapping[str, Any], path: Path, line: int) ->
         return HarnessInputError(message, path=path, line=line, field=field, hint=hint)
 
     case_id, category, meta = case_header(data, set(_FIELDS), fail, "multi_turn_base")
-    turns = _turns(data, fail)
+    turns = parse_turns(data, fail)
     tools = resolve_tools(data.get("tools"), {}, fail, owner="a multi-turn case")
-    held_out = _held_out(data.get("held_out_tools"), tools, len(turns), fail)
+    held_out = parse_held_out(data.get("held_out_tools"), tools, len(turns), fail)
     environment, signatures = _environment(data.get("environment"), tools, path.parent, fail)
-    expected = _expected(data.get("expected"), tools, held_out, len(turns), signatures, fail)
+    expected = parse_expected(data.get("expected"), tools, held_out, len(turns), signatures, fail)
     case = MultiTurnCase(id=case_id, category=category, turns=turns, tools=tools, environment=environment,
                          expected=expected, held_out_tools=held_out, meta=meta)
     if isinstance(environment, SimulatorSpec):
@@ -190,7 +194,7 @@ def _recorded(path: Path, mtime_ns: int, size: int) -> RecordedEnvironment:
     return load_recorded_responses(path)  # stateless, so one instance serves every conversation
 
 
-def _turns(data: Mapping[str, Any], fail) -> tuple[tuple[dict, ...], ...]:
+def parse_turns(data: Mapping[str, Any], fail) -> tuple[tuple[dict, ...], ...]:
     if "turns" in data and "question" in data:
         raise fail("question", "give the turns once: 'turns' or BFCL's 'question', not both")
     key = "question" if "question" in data else "turns"
@@ -212,7 +216,7 @@ def _turns(data: Mapping[str, Any], fail) -> tuple[tuple[dict, ...], ...]:
     return tuple(turns)
 
 
-def _held_out(raw: Any, tools: tuple[Tool, ...], turns: int, fail) -> dict[str, int]:
+def parse_held_out(raw: Any, tools: tuple[Tool, ...], turns: int, fail) -> dict[str, int]:
     if raw is None:
         return {}
     if not isinstance(raw, dict):
@@ -235,6 +239,26 @@ def _held_out(raw: Any, tools: tuple[Tool, ...], turns: int, fail) -> dict[str, 
     return first_turn
 
 
+def parse_class_setup(raw: Mapping[str, Any], classes_key: str, fail) -> tuple[list[str], dict, bool]:
+    """The classes (under `classes_key`), `initial_config` and `long_context` of an environment made of classes:
+    a non-empty list without repeats, a config naming only listed classes, a boolean."""
+    classes = raw.get(classes_key)
+    if not isinstance(classes, list) or not classes or not all(isinstance(name, str) and name for name in classes):
+        raise fail(f"environment.{classes_key}", f"{classes_key} must be a non-empty list of class names")
+    if len(set(classes)) != len(classes):
+        raise fail(f"environment.{classes_key}", "a class is listed twice")
+    config = raw.get("initial_config", {})
+    if not isinstance(config, dict):
+        raise fail("environment.initial_config", "initial_config must be an object: class name -> initial state")
+    for name in config:
+        if name not in classes:
+            raise fail(f"environment.initial_config.{name}", f"{name!r} is not one of the listed classes ({classes_key})")
+    long_context = raw.get("long_context", False)
+    if not isinstance(long_context, bool):
+        raise fail("environment.long_context", "long_context must be true or false")
+    return classes, config, long_context
+
+
 def _environment(raw: Any, tools: tuple[Tool, ...], base_dir: Path,
                  fail) -> tuple[EnvironmentSpec, Mapping[str, inspect.Signature]]:
     """The environment description, its files checked, and the signatures of its tools (none for recordings)."""
@@ -252,20 +276,7 @@ def _environment(raw: Any, tools: tuple[Tool, ...], base_dir: Path,
         raise fail(f"environment.{unknown[0]}", "unknown field",
                    hint=f"known fields: {', '.join(_SIMULATOR_FIELDS)}")
     relative = _relative_file(raw["simulator"], "environment.simulator", base_dir, fail)
-    classes = raw.get("classes")
-    if not isinstance(classes, list) or not classes or not all(isinstance(name, str) and name for name in classes):
-        raise fail("environment.classes", "classes must be a non-empty list of class names in the simulator file")
-    if len(set(classes)) != len(classes):
-        raise fail("environment.classes", "a class is listed twice")
-    config = raw.get("initial_config", {})
-    if not isinstance(config, dict):
-        raise fail("environment.initial_config", "initial_config must be an object: class name -> initial state")
-    for name in config:
-        if name not in classes:
-            raise fail(f"environment.initial_config.{name}", f"{name!r} is not one of the listed classes")
-    long_context = raw.get("long_context", False)
-    if not isinstance(long_context, bool):
-        raise fail("environment.long_context", "long_context must be true or false")
+    classes, config, long_context = parse_class_setup(raw, "classes", fail)
     try:
         loaded = _simulator_classes(*_file_key(base_dir / relative), tuple(classes))
     except HarnessInputError as exc:
@@ -289,7 +300,7 @@ def _relative_file(raw: Any, where: str, base_dir: Path, fail) -> str:
     return raw
 
 
-def _expected(raw: Any, tools: tuple[Tool, ...], held_out: Mapping[str, int], turns: int,
+def parse_expected(raw: Any, tools: tuple[Tool, ...], held_out: Mapping[str, int], turns: int,
               signatures: Mapping[str, inspect.Signature], fail) -> tuple[tuple[ToolCall, ...], ...]:
     if not isinstance(raw, list):
         raise fail("expected", "expected must be a list with, per turn, a list of calls {name, arguments}")

@@ -12,7 +12,7 @@ import types
 import pytest
 
 from harness.errors import HarnessInputError
-from harness.integrations.bfcl.wheel import BfclWheelError, bfcl_wheel_path
+from harness.integrations.bfcl.wheel import BfclWheelError
 from harness.multiturn import bfcl_env
 from harness.multiturn.bfcl_env import (
     bfcl_environment_factory, bfcl_ground_truth, bfcl_simulator_classes, is_long_context, parse_bfcl_call,
@@ -25,12 +25,6 @@ SIGNATURES = {"sort": inspect.Signature([inspect.Parameter("file_name", inspect.
                                                          default="l")])}
 
 
-@pytest.fixture(scope="module")
-def wheel():
-    try:
-        return bfcl_wheel_path()
-    except BfclWheelError as exc:
-        pytest.skip(f"BFCL wheel unavailable: {exc}")
 
 
 @pytest.mark.parametrize("text, call", [
