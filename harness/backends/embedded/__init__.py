@@ -138,14 +138,6 @@ def resolve_dtype(precision: Precision, device: str):
     return default_dtype(device) if precision == "auto" else getattr(torch, precision)
 
 
-def cpu_has_native_bf16() -> bool:
-    """Whether this CPU multiplies bf16 matrices in hardware (AVX512-BF16 or AMX), where bf16 pays off."""
-    import torch
-
-    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
-    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
-
-
 def folder_fingerprint(folder: Path) -> dict:
     """Identity of a local model folder without reading gigabytes: config hashed in full, each weight file by
     name, size and its first and last MiB (safetensors headers hold every tensor's offsets)."""
@@ -201,6 +193,6 @@ def _load_errors(source: ModelSource, what: str) -> Iterator[None]:
                                 field="model", hint=hint) from exc
 
 
-__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "Precision", "check_model_name", "cpu_has_native_bf16",
-           "default_dtype", "folder_fingerprint", "load_causal_lm", "load_model", "load_tokenizer", "pick_device",
+__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "Precision", "check_model_name", "default_dtype",
+           "folder_fingerprint", "load_causal_lm", "load_model", "load_tokenizer", "pick_device",
            "resolve_dtype", "resolve_model"]
