@@ -66,3 +66,50 @@ def generated_ids(counter_path) -> list[str]:
             return [line.strip() for line in handle if line.strip()]
     except FileNotFoundError:
         return []
+
+
+class BankTellerBackend:
+    """`fake-teller`: answers the toy bank's conversations (tests/multiturn/toy_bank.py) as a model that knows
+    transfers and balances but not the clock: a Hermes call per request it knows, "Done." after a tool result,
+    and a text answer to anything else."""
+
+    Options = NoOptions
+    capabilities = Capabilities(cacheable=True, local_model=False, needs_model=True)
+    claims: tuple[str, ...] = ()
+    latency_mode = "batched"
+    _REQUESTS = ((re.compile(r"Move (\d+) from (\w+) to (\w+)"),
+                  lambda m: ("transfer", {"source": m.group(2), "target": m.group(3), "amount": int(m.group(1))})),
+                 (re.compile(r"How much does (\w+) have"), lambda m: ("balance", {"account": m.group(1)})),
+                 (re.compile(r"List the accounts"), lambda m: ("accounts", {})))
+
+    @classmethod
+    def from_candidate(cls, candidate, suite, options=None, adapter_path=None) -> "BankTellerBackend":
+        return cls()
+
+    def __init__(self) -> None:
+        self.counter = os.environ.get(COUNTER_ENV)
+
+    def identity(self) -> dict:
+        return {"backend": "fake-teller", "model": "teller", "device": "cpu"}
+
+    def generate(self, prompts: Sequence[Prompt]) -> Iterator[Generation]:
+        for prompt in prompts:
+            if self.counter:
+                with open(self.counter, "a", encoding="utf-8") as handle:
+                    handle.write(prompt.case_id + "\n")
+            yield Generation(output=self._answer(prompt.messages), latency_ms=10.0, input_tokens=len(prompt.messages),
+                             output_tokens=3)
+
+    def _answer(self, messages) -> str:
+        last = messages[-1]
+        if last.get("role") == "tool":
+            return "Done."
+        for pattern, call in self._REQUESTS:
+            match = pattern.search(str(last.get("content", "")))
+            if match:
+                name, arguments = call(match)
+                return f"<tool_call>{json.dumps({'name': name, 'arguments': arguments})}</tool_call>"
+        return "I cannot help with that."
+
+
+registry(BACKENDS).register("fake-teller", BankTellerBackend)

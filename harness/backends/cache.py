@@ -189,3 +189,10 @@ class CachingBackend:
             close = getattr(stream, "close", None)
             if close is not None:  # release the backend's generator (and its resources) on Ctrl-C too
                 close()
+
+
+def marked_generations(backend: ModelBackend, prompts: Sequence[Prompt]) -> Iterator[tuple[Generation, bool]]:
+    """`(generation, came from the cache)` per prompt: a caching backend says which; any other backend's are new."""
+    if isinstance(backend, CachingBackend):
+        return backend.generate_marked(prompts)
+    return ((generation, False) for generation in backend.generate(prompts))

@@ -85,7 +85,12 @@ def cmd_validate(args: argparse.Namespace) -> int:
     per_category = Counter(case.category for case in suite.cases)
     categories = ", ".join(f"{name} {count}" for name, count in sorted(per_category.items()))
     candidates = len(suite.spec.candidates)
-    print(f"ok: {suite.spec.name} v{suite.spec.version}: {len(suite.cases)} cases ({categories}); "
+    conversations = ""
+    if suite.multi_turn_cases:
+        per_kind = Counter(case.category for case in suite.multi_turn_cases)
+        conversations = (f"; {len(suite.multi_turn_cases)} conversations ("
+                         + ", ".join(f"{name} {count}" for name, count in sorted(per_kind.items())) + ")")
+    print(f"ok: {suite.spec.name} v{suite.spec.version}: {len(suite.cases)} cases ({categories}){conversations}; "
           f"{candidates} candidate{'' if candidates == 1 else 's'}; hash {suite.hash[:12]}")
     return 0
 

@@ -196,10 +196,11 @@ def read_bfcl_multi_turn_jsonl(path: str | Path, wheel: Path | None = None) -> t
     first problem is a HarnessInputError naming the file, line and field."""
     path = Path(path)
     wheel = Path(wheel) if wheel is not None else bfcl_wheel_path()
-    return read_cases(path, lambda data, number: _case_from_line(data, path, number, wheel))
+    return read_cases(path, lambda data, number: bfcl_case_from_line(data, path, number, wheel))
 
 
-def _case_from_line(data: Mapping[str, Any], path: Path, line: int, wheel: Path) -> MultiTurnCase:
+def bfcl_case_from_line(data: Mapping[str, Any], path: Path, line: int, wheel: Path) -> MultiTurnCase:
+    """One line of a BFCL multi-turn case file, every field checked against BFCL's classes from `wheel`."""
     def fail(where: str, message: str, hint: str | None = None) -> HarnessInputError:
         return HarnessInputError(message, path=path, line=line, field=where, hint=hint)
 
@@ -313,5 +314,6 @@ def _wheel_literal(wheel: str, member: str, name: str) -> Any:
     raise BfclWheelError(f"{wheel}: {member} defines no {name}")
 
 
-__all__ = ["BFCL_MULTI_TURN_CATEGORIES", "BfclEnvironmentSpec", "bfcl_case_environment", "bfcl_multi_turn_case",
+__all__ = ["BFCL_MULTI_TURN_CATEGORIES", "BfclEnvironmentSpec", "bfcl_case_environment", "bfcl_case_from_line",
+           "bfcl_multi_turn_case",
            "bfcl_multi_turn_cases", "held_out_defect", "read_bfcl_multi_turn_jsonl", "write_bfcl_multi_turn_jsonl"]

@@ -8,9 +8,10 @@ one has steps. Model text is only parsed, never evaluated: a call reaches the wo
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Mapping, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from harness.backends.base import Generation, ModelBackend, Prompt
+from harness.backends.cache import marked_generations
 from harness.errors import ErrorKind
 from harness.multiturn.case import CaseEnvironments, MultiTurnCase
 from harness.multiturn.checker import ConversationVerdict, check_conversation
@@ -40,13 +41,15 @@ class Step:
     parse_error: str | None = None
     generation_error_type: str | None = None
     generation_error: str | None = None
+    #: The output came from the generation cache (its latency and tokens are those of the run that made it).
+    cached: bool = False
 
     def to_json(self) -> dict:
         return {"output": self.output, "calls": [call.to_json() for call in self.calls],
                 "results": [result.to_json() for result in self.results], "latency_ms": self.latency_ms,
                 "input_tokens": self.input_tokens, "output_tokens": self.output_tokens,
                 "parse_error": self.parse_error, "generation_error_type": self.generation_error_type,
-                "generation_error": self.generation_error}
+                "generation_error": self.generation_error, "cached": self.cached}
 
     @classmethod
     def from_json(cls, data: Mapping[str, Any]) -> "Step":
@@ -55,7 +58,7 @@ class Step:
                    latency_ms=data.get("latency_ms"), input_tokens=data.get("input_tokens"),
                    output_tokens=data.get("output_tokens"), parse_error=data.get("parse_error"),
                    generation_error_type=data.get("generation_error_type"),
-                   generation_error=data.get("generation_error"))
+                   generation_error=data.get("generation_error"), cached=bool(data.get("cached", False)))
 
 
 @dataclass(frozen=True)
@@ -101,6 +104,12 @@ class Trajectory:
         return sum(len(turn.steps) for turn in self.turns)
 
     @property
+    def cached(self) -> bool:
+        """Every step's output came from the generation cache."""
+        steps = [step for turn in self.turns for step in turn.steps]
+        return bool(steps) and all(step.cached for step in steps)
+
+    @property
     def latency_ms(self) -> float | None:
         return _total(step.latency_ms for turn in self.turns for step in turn.steps)
 
@@ -126,27 +135,37 @@ class Trajectory:
 
 def run_conversations(backend: ModelBackend, cases: Sequence[MultiTurnCase], make_environment: CaseEnvironments, *,
                       decoder: str = "auto", max_steps_per_turn: int = MAX_STEPS_PER_TURN,
-                      system_prompt: str | None = None) -> list[Trajectory]:
+                      opening: Callable[[MultiTurnCase], Sequence[Mapping[str, Any]]] | None = None,
+                      progress: Callable[[int], None] | None = None) -> list[Trajectory]:
     """Run every case's conversation with `backend`, one trajectory per case in the order given.
 
     `make_environment(case)` gives the maker of the case's fresh environments (`environment_factory` with the
     case file's folder); each conversation runs in one environment of its own. A turn ends on a text answer
     (a parse error counts as one), a backend error, or after `max_steps_per_turn` steps; the next turn follows
     in every case (BFCL instead ends the whole conversation at its step limit).
+
+    `opening(case)` gives the messages of the first prompt: the case's first turn with whatever a prompting
+    strategy adds around it (a system prompt, examples); default, the first turn as written. Tools are always
+    the case's own (its environment's), per turn. `progress(n)` is told each time n conversations have finished.
     """
     if max_steps_per_turn < 1:
         raise ValueError("max_steps_per_turn must be at least 1")
     decoder_named(decoder)  # an unknown decoder is bad input before any generation, not a parse error per step
-    conversations = [_Conversation(case, make_environment(case)(), system_prompt) for case in cases]
+    conversations = [_Conversation(case, make_environment(case)(), opening(case) if opening else None)
+                     for case in cases]
     active = [conversation for conversation in conversations if not conversation.done]
     while active:
         prompts = [conversation.prompt() for conversation in active]
-        generations = list(backend.generate(prompts))
+        generations = list(marked_generations(backend, prompts))
         for index, conversation in enumerate(active):
-            generation = generations[index] if index < len(generations) else Generation(
-                error_type=ErrorKind.BACKEND_ERROR.value, error="the backend yielded no generation for this prompt")
-            conversation.advance(generation, decoder, max_steps_per_turn)
-        active = [conversation for conversation in active if not conversation.done]
+            generation, cached = generations[index] if index < len(generations) else (Generation(
+                error_type=ErrorKind.BACKEND_ERROR.value, error="the backend yielded no generation for this prompt"),
+                False)
+            conversation.advance(generation, decoder, max_steps_per_turn, cached)
+        still_active = [conversation for conversation in active if not conversation.done]
+        if progress is not None and len(still_active) < len(active):
+            progress(len(active) - len(still_active))
+        active = still_active
     return [conversation.trajectory() for conversation in conversations]
 
 
@@ -162,26 +181,27 @@ def score_trajectory(case: MultiTurnCase, trajectory: Trajectory,
 class _Conversation:
     """One conversation in flight: the chat so far, where it stands, and the record of what happened."""
 
-    def __init__(self, case: MultiTurnCase, environment: ToolEnvironment, system_prompt: str | None) -> None:
+    def __init__(self, case: MultiTurnCase, environment: ToolEnvironment,
+                 opening: Sequence[Mapping[str, Any]] | None) -> None:
         self.case = case
         self.environment = environment
-        self.messages: list[dict[str, Any]] = [{"role": "system", "content": system_prompt}] if system_prompt else []
         self.turns: list[TurnRecord] = []
         self.steps: list[Step] = []
         self.turn = 0
         self.done = not case.turns
-        if not self.done:
-            self.messages.extend(dict(message) for message in case.turns[0])
+        first = opening if opening is not None else (case.turns[0] if case.turns else ())
+        self.messages: list[dict[str, Any]] = [dict(message) for message in first]
 
     def prompt(self) -> Prompt:
         return Prompt(self.case.id, tuple(self.messages), self.case.tools_for_turn(self.turn))
 
-    def advance(self, generation: Generation, decoder: str, max_steps: int) -> None:
+    def advance(self, generation: Generation, decoder: str, max_steps: int, cached: bool = False) -> None:
+        costs = {"latency_ms": generation.latency_ms, "input_tokens": generation.input_tokens,
+                 "output_tokens": generation.output_tokens, "cached": cached}
         if generation.error is not None:
-            self.steps.append(Step(output=generation.output, latency_ms=generation.latency_ms,
-                                   input_tokens=generation.input_tokens, output_tokens=generation.output_tokens,
+            self.steps.append(Step(output=generation.output,
                                    generation_error_type=generation.error_type or ErrorKind.GENERATION_ERROR.value,
-                                   generation_error=generation.error))
+                                   generation_error=generation.error, **costs))
             self._end_turn(step_limit=False)
             return
         parse_error = None
@@ -189,8 +209,6 @@ class _Conversation:
             calls = parse_tool_calls(generation.output, decoder=decoder)
         except ParseError as exc:
             calls, parse_error = [], str(exc)
-        costs = {"latency_ms": generation.latency_ms, "input_tokens": generation.input_tokens,
-                 "output_tokens": generation.output_tokens}
         if not calls:
             self.steps.append(Step(output=generation.output, parse_error=parse_error, **costs))
             self.messages.append({"role": "assistant", "content": _text_of(generation.output)})

@@ -1,5 +1,5 @@
 """The built-in report sections, in report order: leaderboard, diagnosis of the fine-tune against the best
-baseline, cost vs accuracy, per category, stage funnel, most common errors, BFCL's leaderboard layout,
+baseline, cost vs accuracy, per category, stage funnel, multi-turn conversations, most common errors, BFCL's leaderboard layout,
 fine-tuning, learning curve. Each is registered as a plugin like any other (`harness.report.section`)."""
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ from harness.report.decision import contenders
 from harness.report.diagnosis import diagnose
 from harness.report.leaderboard import (candidate_facts, common_errors, detectable_difference, learning_curves,
                                         loss_curve_sample, loss_curves, per_category, stage_funnel, training_runs)
+from harness.report.multi_turn import conversation_summary, funnel_columns
 from harness.report.plots import cost_accuracy_png, learning_curve_png, loss_curve_png, priced
 from harness.report.section import Figure, ReportInputs, Section, SectionPlugin
 
@@ -47,6 +48,14 @@ def _funnel(inputs: ReportInputs) -> Section:
     funnel = stage_funnel(inputs.frame, inputs.order)
     return Section("funnel", "Stage funnel", tables.funnel_table(funnel), notes=(tables.FUNNEL_NOTE,),
                    data={"funnel": funnel}, csv={"funnel.csv": funnel})
+
+
+def _multi_turn(inputs: ReportInputs) -> Section:
+    summary = conversation_summary(inputs.candidates, inputs.order)
+    if summary.empty:
+        return Section("multi_turn", "Multi-turn conversations", shown=False)
+    return Section("multi_turn", "Multi-turn conversations", tables.multi_turn_table(summary, funnel_columns(summary)),
+                   notes=(tables.MULTI_TURN_NOTE,), data={"multi_turn": summary}, csv={"multi_turn.csv": summary})
 
 
 def _errors(inputs: ReportInputs) -> Section:
@@ -114,6 +123,7 @@ DIAGNOSIS = SectionPlugin("diagnosis", 15, _diagnosis)
 COST_ACCURACY = SectionPlugin("cost_accuracy", 20, _cost_accuracy)
 PER_CATEGORY = SectionPlugin("per_category", 30, _per_category)
 FUNNEL = SectionPlugin("funnel", 40, _funnel)
+MULTI_TURN = SectionPlugin("multi_turn", 45, _multi_turn)
 ERRORS = SectionPlugin("errors", 50, _errors)
 BFCL = SectionPlugin("bfcl", 60, _bfcl)
 TRAINING = SectionPlugin("training", 70, _training)

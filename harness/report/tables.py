@@ -89,6 +89,24 @@ def funnel_table(funnel: pd.DataFrame) -> pd.DataFrame:
                          **{f"{title} %": funnel[column].map(percent) for column, title in STAGES}})
 
 
+def multi_turn_table(summary: pd.DataFrame, turn_columns: list[str]) -> pd.DataFrame:
+    """The multi-turn section's display table: passed, per-turn funnel, then what a conversation costs."""
+    return pd.DataFrame({
+        "candidate": summary["candidate"], "conversations": summary["conversations"].map(number),
+        "passed %": summary["accuracy"].map(percent), "turn acc %": summary["turn_accuracy"].map(percent),
+        **{f"turns 1-{column[5:]} %" if column != "turn_1" else "turn 1 %": summary[column].map(percent)
+           for column in turn_columns},
+        "calls / turn": summary["calls_per_turn"].map(lambda v: number(v, 2)),
+        "wasted / conv": summary["wasted_calls_per_conversation"].map(lambda v: number(v, 2)),
+        "steps / conv": summary["steps_per_conversation"].map(lambda v: number(v, 1)),
+        "cut off": summary["step_limit_turns"].map(number),
+        "s / conv": summary["latency_ms_mean"].map(lambda v: number(v / 1000 if not _missing(v) else v, 2)),
+        "tokens in / conv": summary["input_tokens_mean"].map(number),
+        "$ / 1k conv": summary["cost_per_1k_conversations_usd"].map(usd),
+        "first failing turn": summary["first_failure"].replace("", MISSING),
+    })
+
+
 def errors_table(errors: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame({"candidate": errors["candidate"], "error": errors["error_type"],
                          "cases": errors["count"].map(number), "% of cases": errors["share"].map(percent),
@@ -137,6 +155,12 @@ def groups_note(alpha: float, detectable: dict | None = None) -> str:
             f"{resampled_unit(detectable or {})} (seeded).")
 
 
+MULTI_TURN_NOTE = ("A conversation passes when every judged turn does: the environment's state equals the ground "
+                   "truth's after the turn, and every ground-truth result is among the model's results (BFCL's "
+                   "multi-turn checker). 'turns 1-k': share of the conversations with k or more turns whose first "
+                   "k turns all passed. Wasted: calls that changed nothing and whose result no ground-truth result "
+                   "needed. Cut off: turns ended by the step limit while still calling. First failing turn: the "
+                   "error kind of each failed conversation's first failing turn.")
 FUNNEL_NOTE = "Each stage is the share of all cases that pass it: parsed -> schema-valid -> right tools -> right arguments."
 
 

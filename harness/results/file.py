@@ -53,6 +53,9 @@ class CaseRecord:
     #: run that generated it (what the model costs), not of this run's lookup.
     cached: bool = False
     meta: dict = field(default_factory=dict)
+    #: Conversations only (`harness.multiturn.record`): per-turn verdicts, turn accuracy, calls per turn,
+    #: wasted calls, steps and the trajectory; `output` is then the list of every step's output.
+    multi_turn: dict | None = None
 
     @property
     def predicted_call(self) -> bool:
@@ -150,7 +153,8 @@ REQUEST_CHARS = 4000
 
 def case_summary(case, cluster_key: str | None = None) -> dict:
     """A `Case` as a results file keeps it: id, category, the request, the expected calls (BFCL form) and, when
-    the suite names a cluster key, the case's cluster (`case_cluster`)."""
+    the suite names a cluster key, the case's cluster (`case_cluster`); a conversation's is
+    `harness.multiturn.record.conversation_summary`."""
     request = last_user_text(case.messages)
     if len(request) > REQUEST_CHARS:
         request = request[:REQUEST_CHARS] + " [...]"

@@ -11,8 +11,10 @@ from pathlib import Path
 from typing import Iterator, Sequence
 
 from harness.backends.base import Generation, ModelBackend, Prompt, backend_plugin
-from harness.backends.cache import CachingBackend, GenerationStore
+from harness.backends.cache import CachingBackend, GenerationStore, marked_generations
 from harness.progress import Progress
+from harness.multiturn.record import conversation_summary
+from harness.run.conversations import conversation_records
 from harness.run.memory import peak_memory
 from harness.results.file import CandidateResult, CaseRecord, ResultsFile, case_summary, environment_info, utc_now
 from harness.run.pricing import PriceTable, cost_per_1k_calls, device_from_identity, normalise_device, price_table
@@ -65,9 +67,10 @@ def run_candidate(suite: Suite, candidate: CandidateSpec, progress: Progress | b
         prompts = [strategy.build_prompt(case) for case in suite.cases]
         scoring = candidate.scoring(suite.spec.scoring)
         records = []
-        for case, (generation, cached) in progress.track(zip(suite.cases, _marked(backend, prompts)),
+        for case, (generation, cached) in progress.track(zip(suite.cases, marked_generations(backend, prompts)),
                                                          len(prompts), candidate.name):
             records.append(score_case(case, generation, candidate.name, scoring, cached))
+        records.extend(conversation_records(suite, candidate.name, backend, strategy, scoring, progress))
         identity, latency_mode = dict(backend.identity()), backend.latency_mode
         del backend
         gc.collect()  # the model goes before the next candidate's loads, not whenever a cycle collection runs
@@ -95,13 +98,6 @@ def _fine_tune(suite: Suite, candidate: CandidateSpec, progress: Progress, cache
 def _progress(progress: Progress | bool) -> Progress:
     """`True`: bars on a terminal, lines in a log; `False`: nothing."""
     return progress if isinstance(progress, Progress) else Progress.choose(quiet=not progress)
-
-
-def _marked(backend: ModelBackend, prompts: Sequence[Prompt]) -> Iterator[tuple[Generation, bool]]:
-    """(generation, came from the cache) per prompt."""
-    if isinstance(backend, CachingBackend):
-        return backend.generate_marked(prompts)
-    return ((generation, False) for generation in backend.generate(prompts))
 
 
 def candidate_hash(suite: Suite, candidate: CandidateSpec) -> str:
@@ -137,14 +133,21 @@ def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, p
             store.close()
     return ResultsFile(suite=suite_identity(suite), environment=environment_info(suite.spec.seed),
                        candidates=tuple(results), records=tuple(records), created_at=utc_now(),
-                       cases=tuple(case_summary(case, suite.spec.scoring.cluster) for case in suite.cases))
+                       cases=(*(case_summary(case, suite.spec.scoring.cluster) for case in suite.cases),
+                              *(conversation_summary(case, suite.spec.scoring.cluster)
+                                for case in suite.multi_turn_cases)))
 
 
 def candidate_result(suite: Suite, candidate: CandidateSpec, run: CandidateRun, prices: PriceTable) -> CandidateResult:
     """A candidate's entry in the results file: resolved spec and hash, aggregates with cost, latency mode."""
-    cost = cost_per_1k_calls(run.records, candidate, prices, device_from_identity(run.identity))
+    device = device_from_identity(run.identity)
+    calls = [record for record in run.records if record.multi_turn is None]
+    conversations = [record for record in run.records if record.multi_turn is not None]
+    cost = cost_per_1k_calls(calls or conversations, candidate, prices, device)
+    conversation_cost = cost_per_1k_calls(conversations, candidate, prices, device) if conversations else None
     return CandidateResult(name=candidate.name, spec=candidate.model_dump(mode="json"),
-                           spec_hash=candidate_hash(suite, candidate), aggregates=aggregate(run.records, cost),
+                           spec_hash=candidate_hash(suite, candidate),
+                           aggregates=aggregate(run.records, cost, conversation_cost),
                            latency_mode=run.latency_mode, backend_identity=run.identity, training=run.training,
                            memory=run.memory)
 
@@ -153,8 +156,10 @@ def suite_identity(suite: Suite) -> dict:
     """What a results file records about its suite, so reports and gates can refuse mismatches."""
     return {"name": suite.spec.name, "version": suite.spec.version, "hash": suite.hash,
             "cases_hash": suite.cases_hash,
-            "path": str(suite.path), "scoring_mode": suite.spec.scoring.mode, "cases": len(suite.cases),
+            "path": str(suite.path), "scoring_mode": suite.spec.scoring.mode,
+            "cases": len(suite.cases) + len(suite.multi_turn_cases),
             "cluster": suite.spec.scoring.cluster,
-            "categories": sorted({case.category for case in suite.cases}),
+            "categories": sorted({case.category for case in (*suite.cases, *suite.multi_turn_cases)}),
+            "conversations": len(suite.multi_turn_cases),
             # The suite's `gate:` block, so `harness gate` uses the thresholds the suite declared.
             "gate": suite.spec.gate.model_dump() if suite.spec.gate is not None else None}

@@ -18,11 +18,15 @@ if TYPE_CHECKING:
     from harness.run.pricing import CallCost
 
 
-def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None) -> dict:
+def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None,
+              conversation_cost: "CallCost | None" = None) -> dict:
     """Every metric's aggregates for one candidate's records, then latency, tokens, cost, errors, categories;
     see docs/metrics.md for definitions.
 
-    `cost` is `harness.run.pricing.cost_per_1k_calls` of the same records (None: not priced).
+    Metrics count a conversation as one case. Latency, tokens and `cost` are per call: over the single-turn
+    records (`harness.run.pricing.cost_per_1k_calls` of them; None: not priced), over the conversations only
+    in a suite of nothing else; `multi_turn` has the conversations' own figures, `conversation_cost` being
+    the cost of 1,000 of them.
     """
     n = len(records)
     if n == 0:
@@ -30,13 +34,15 @@ def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None) -> 
     by_category: dict[str, list[CaseRecord]] = defaultdict(list)
     for record in records:
         by_category[record.category].append(record)
+    conversations = [record for record in records if record.multi_turn is not None]
+    calls = [record for record in records if record.multi_turn is None] or conversations
     aggregates = {
         "cases": n,
         **metric_aggregates(records),
         "errors": dict(sorted(Counter(r.error_type for r in records if r.error_type).items())),
-        "latency_ms": _latency(records),
-        "ttft_ms": _ttft(records),
-        "tokens": _tokens(records),
+        "latency_ms": _latency(calls),
+        "ttft_ms": _ttft(calls),
+        "tokens": _tokens(calls),
         "generations": _generations(records),
         **_cost(cost),
         "per_category": {
@@ -44,10 +50,49 @@ def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None) -> 
             for category, group in sorted(by_category.items())
         },
     }
+    if conversations:
+        aggregates["multi_turn"] = conversation_aggregates(conversations, conversation_cost)
     bfcl = bfcl_summary(records)
     if bfcl is not None:
         aggregates["bfcl"] = bfcl
     return aggregates
+
+
+def conversation_aggregates(records: Sequence[CaseRecord], cost: "CallCost | None" = None) -> dict:
+    """What only conversations have (`record.multi_turn`, `harness.multiturn.record`), over one candidate's:
+
+    - `accuracy`: conversations passed; `turn_accuracy`: judged turns passed over judged turns, pooled;
+    - `turn_funnel[k]`: of the conversations with more than k turns, the share whose turns 0..k all passed;
+    - `calls_per_turn`, `wasted_calls_per_conversation`, `steps_per_conversation` (means), `step_limit_turns`
+      (turns cut off still calling), `first_failure` (error kind of each failed conversation's first failing
+      turn, counted);
+    - latency, tokens and cost per conversation, summed over its steps.
+    """
+    details = [record.multi_turn for record in records]
+    checked = [turn for detail in details for turn in detail["turns"] if turn["checked"]]
+    longest = max(len(detail["turns"]) for detail in details)
+    funnel = []
+    for k in range(longest):
+        reaching = [detail for detail in details if len(detail["turns"]) > k]
+        funnel.append(rate([all(turn["passed"] for turn in detail["turns"][:k + 1]) for detail in reaching]))
+    turns = [len(detail["turns"]) for detail in details]
+    latency = [r.latency_ms for r in records if r.latency_ms is not None]
+    tokens = _tokens(records)
+    return {
+        "conversations": len(records),
+        "accuracy": rate([r.passed for r in records]),
+        "turn_accuracy": rate([turn["passed"] for turn in checked]),
+        "turn_funnel": funnel,
+        "calls_per_turn": sum(sum(d["calls_per_turn"]) for d in details) / sum(turns) if sum(turns) else None,
+        "wasted_calls_per_conversation": sum(d["wasted_calls"] for d in details) / len(details),
+        "steps_per_conversation": sum(d.get("steps", 0) for d in details) / len(details),
+        "step_limit_turns": sum(d.get("step_limits", 0) for d in details),
+        "first_failure": dict(sorted(Counter(r.error_type or "error" for r in records if not r.passed).items())),
+        "latency_ms_mean": float(np.mean(latency)) if latency else None,
+        "input_tokens_mean": tokens["input_mean"] if tokens else None,
+        "output_tokens_mean": tokens["output_mean"] if tokens else None,
+        "cost_per_1k_conversations_usd": cost.per_1k_calls_usd if cost is not None else None,
+    }
 
 
 def metric_aggregates(records: Sequence[CaseRecord]) -> dict[str, float | None]:

@@ -17,7 +17,7 @@ from pydantic import ValidationError
 from harness.errors import HarnessInputError
 from harness.io.yaml_lines import Location, dotted, line_of, load_yaml_with_lines
 from harness.suite.candidate import CandidateSpec
-from harness.suite.case_loader import load_cases, load_tool_library
+from harness.suite.case_loader import load_cases, load_tool_library, read_jsonl
 from harness.suite.cases import Case, Tool
 from harness.suite.checks import check_suite
 from harness.suite.spec import SuiteSpec
@@ -25,7 +25,11 @@ from harness.suite.spec import SuiteSpec
 
 @dataclass(frozen=True)
 class Suite:
-    """A loaded suite. `hash` covers the YAML bytes and every data file's bytes."""
+    """A loaded suite. `hash` covers the YAML bytes and every data file's bytes.
+
+    `cases` are single-turn cases, `multi_turn_cases` conversations (`harness.multiturn`); ids are unique across
+    both, since results, reports and gates key records by case id.
+    """
 
     spec: SuiteSpec
     path: Path
@@ -37,6 +41,7 @@ class Suite:
     cases_hash: str = ""
     #: The line of every key of the YAML, so later checks can point at it.
     lines: dict[Location, int] = field(default_factory=dict, repr=False, hash=False, compare=False)
+    multi_turn_cases: tuple[Any, ...] = field(default=(), repr=False, hash=False)
 
     @property
     def root(self) -> Path:
@@ -91,9 +96,8 @@ class Suite:
         """The train split, parsed and checked against its tools (a suite without one has none)."""
         from harness.training.data import load_training_examples
 
-        if not self.spec.data.train:
-            return ()
-        return tuple(load_training_examples(self.resolve(self.spec.data.train), "auto", self.tool_library))
+        return tuple(example for relative in self.spec.data.train_files
+                     for example in load_training_examples(self.resolve(relative), "auto", self.tool_library))
 
 
 def load_suite(path: str | Path) -> Suite:
@@ -105,19 +109,62 @@ def load_suite(path: str | Path) -> Suite:
     if not isinstance(raw, dict):
         raise HarnessInputError("a suite must be a YAML mapping (name, data, candidates, ...)", path=path)
     spec = _validate_spec(raw, lines, path)
-    data_paths = {role: (path.parent / rel) for role, rel in spec.data.model_dump().items() if rel}
-    for role, data_path in data_paths.items():
-        if not data_path.is_file():
-            raise HarnessInputError(f"data file not found: {data_path}", path=path,
-                                    line=line_of(lines, ("data", role)), field=f"data.{role}")
+    data_paths = _data_files(spec, path, lines)
     library = load_tool_library(data_paths["tools"]) if "tools" in data_paths else {}
-    cases = load_cases(data_paths["test"], library)
+    cases = load_cases(data_paths["test"], library) if "test" in data_paths else ()
+    conversations = _multi_turn_cases(data_paths.get("multi_turn"), cases)
     suite = Suite(spec=spec, path=path.resolve(), cases=cases, tool_library=library,
-                  hash=content_hash([path, *(data_paths[role] for role in sorted(data_paths))]),
-                  cases_hash=content_hash([data_paths[role] for role in ("test", "tools") if role in data_paths]),
-                  lines=lines)
+                  hash=content_hash([path, *(data_paths[role] for role in sorted(data_paths)),
+                                     *_environment_files(conversations, data_paths.get("multi_turn"))]),
+                  cases_hash=content_hash([data_paths[role] for role in ("test", "multi_turn", "tools")
+                                           if role in data_paths]
+                                          + _environment_files(conversations, data_paths.get("multi_turn"))),
+                  lines=lines, multi_turn_cases=conversations)
     check_suite(suite)
     return suite
+
+
+def _data_files(spec: SuiteSpec, path: Path, lines) -> dict[str, Path]:
+    """Every data file by role (`test`, `tools`, ...; the train split's as `train[0]`, `train[1]`, ...), each
+    checked to exist: a missing one names its key and line in the suite YAML."""
+    train = spec.data.train
+    located = [(("data", role), rel) for role, rel in spec.data.model_dump().items() if rel and role != "train"]
+    located += [(("data", "train") if isinstance(train, str) else ("data", "train", index), rel)
+                for index, rel in enumerate(spec.data.train_files)]
+    files: dict[str, Path] = {}
+    for location, relative in located:
+        data_path = path.parent / relative
+        if not data_path.is_file():
+            raise HarnessInputError(f"data file not found: {data_path}", path=path,
+                                    line=line_of(lines, location), field=dotted(location))
+        files[dotted(location[1:]) if location[1] == "train" else location[1]] = data_path
+    return files
+
+
+def _multi_turn_cases(path: Path | None, cases: tuple[Case, ...]) -> tuple[Any, ...]:
+    """The conversations of `data.multi_turn` (none without it); an id a single-turn case has is an error."""
+    if path is None:
+        return ()
+    from harness.multiturn.cases_file import load_multi_turn_file
+
+    conversations = load_multi_turn_file(path)
+    single = {case.id for case in cases}
+    for line, data in read_jsonl(path):
+        if data.get("id") in single:
+            raise HarnessInputError(f"case id {data['id']!r} is also a single-turn case's id", path=path,
+                                    line=line, field="id", hint="ids must be unique across data.test and "
+                                                                "data.multi_turn")
+    return conversations
+
+
+def _environment_files(conversations: tuple[Any, ...], path: Path | None) -> list[Path]:
+    """The simulator and recording files the conversations run on: they decide the verdicts as much as the
+    cases do, so they are hashed with them."""
+    if path is None:
+        return []
+    files = {(path.parent / relative).resolve() for case in conversations
+             if isinstance(relative := getattr(case.environment, "path", None), str)}
+    return sorted(files)
 
 
 def _validate_spec(raw: dict, lines, path: Path) -> SuiteSpec:

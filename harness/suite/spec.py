@@ -21,10 +21,28 @@ class _Frozen(BaseModel):
 class DataFiles(_Frozen):
     """Data files, each relative to the suite YAML."""
 
-    test: str = Field(description="JSONL test cases (required)")
-    train: Optional[str] = Field(None, description="JSONL chat-format training examples (fine-tuning)")
+    test: Optional[str] = Field(None, description="JSONL single-turn test cases")
+    #: Conversations with executable tools (`harness.multiturn`): a suite needs `test`, `multi_turn` or both.
+    multi_turn: Optional[str] = Field(None, description="JSONL multi-turn test cases")
+    #: One file or several (e.g. single-turn examples and multi-turn conversations with tool results), read in
+    #: order as one train split.
+    train: Optional[str | tuple[str, ...]] = Field(None, description="JSONL chat-format training examples "
+                                                                      "(fine-tuning): a file or a list of files")
     examples: Optional[str] = Field(None, description="JSONL example bank for few-shot and RAG")
     tools: Optional[str] = Field(None, description="JSON/JSONL tool library; cases may name tools from it")
+
+    @property
+    def train_files(self) -> tuple[str, ...]:
+        """The train split's files, in order (none without `train`)."""
+        if not self.train:
+            return ()
+        return (self.train,) if isinstance(self.train, str) else self.train
+
+    @model_validator(mode="after")
+    def _some_test_cases(self) -> "DataFiles":
+        if self.test is None and self.multi_turn is None:
+            raise ValueError("a suite needs test cases: `test` (single-turn), `multi_turn` (conversations) or both")
+        return self
 
 
 class ScoringSpec(_Frozen):
@@ -94,6 +112,13 @@ class GateSpec(_Frozen):
     alpha: float = Field(0.05, gt=0, lt=1)
 
 
+class MultiTurnSpec(_Frozen):
+    """How the suite's conversations run (`data.multi_turn`): the steps (model answers) a user turn may take
+    before it is cut off. BFCL allows 20; a small local model that keeps calling wastes the rest of them."""
+
+    max_steps_per_turn: int = Field(8, ge=1, le=50)
+
+
 class SuiteSpec(_Frozen):
     """A suite YAML, validated. Paths stay as written; `harness.suite.load.load_suite` resolves them."""
 
@@ -107,3 +132,4 @@ class SuiteSpec(_Frozen):
     #: Names are unique (checked at load, `harness.suite.checks`, to point at the repeated one).
     candidates: tuple[CandidateSpec, ...] = ()
     gate: Optional[GateSpec] = None
+    multi_turn: MultiTurnSpec = MultiTurnSpec()

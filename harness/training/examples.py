@@ -38,6 +38,17 @@ class TrainingExample:
         return self.messages[self._last_assistant]["content"]
 
     @property
+    def is_conversation(self) -> bool:
+        """More than one assistant turn (calls, tool results fed back, answers): its last turn alone is not the
+        task it teaches."""
+        return sum(1 for m in self.messages if m["role"] == "assistant") > 1
+
+    @property
+    def assistant_answers(self) -> tuple[str, ...]:
+        """Every assistant turn's text, in order."""
+        return tuple(m["content"] for m in self.messages if m["role"] == "assistant")
+
+    @property
     def _last_assistant(self) -> int:
         return max(i for i, m in enumerate(self.messages) if m["role"] == "assistant")
 

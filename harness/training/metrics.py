@@ -24,8 +24,15 @@ def expected_case(example: TrainingExample, index: int = 0) -> Case:
 
 
 def no_call_count(examples: Sequence[TrainingExample]) -> int:
-    """How many examples answer without calling a tool: what teaches a fine-tune when not to call."""
-    return sum(1 for example in examples if _calls(example.answer) == [])
+    """How many examples answer without calling a tool in any assistant turn: what teaches a fine-tune when not
+    to call (a conversation's closing text answer, after its calls, does not)."""
+    return sum(1 for example in examples if all(_calls(answer) == [] for answer in example.assistant_answers))
+
+
+def single_answer_examples(examples: Sequence[TrainingExample], limit: int) -> tuple[TrainingExample, ...]:
+    """The first `limit` examples judged by one answer (`score_outputs` scores the last assistant turn):
+    conversations are left out, since their last turn is only the text after the calls that matter."""
+    return tuple(example for example in examples if not example.is_conversation)[:limit]
 
 
 def score_outputs(examples: Sequence[TrainingExample], outputs: Sequence[str]) -> dict[str, float]:

@@ -23,6 +23,7 @@ from harness.training.checks import check_lengths, check_target_modules, split_e
 from harness.training.data import training_dataset
 from harness.training.examples import TrainingExample
 from harness.training.learning_curve import learning_curve_callback
+from harness.training.metrics import single_answer_examples
 
 #: Written beside the adapter; the cache reads it back on a hit.
 TRAINING_JSON = "training.json"
@@ -136,14 +137,14 @@ def train_lora(model: Any, tokenizer: Any, train_examples: Sequence[TrainingExam
     try:
         started = time.perf_counter()  # the cost includes tokenizing the data and the final evaluation
         curve: list[dict] = []
-        dev = split.validation[:lora.dev_examples]
+        dev = single_answer_examples(split.validation, lora.dev_examples)
         extra = [learning_curve_callback(dev, tokenizer, len(split.train), curve)] if dev else []
         trainer = _build_trainer(peft_model, tokenizer, split, lora, seed, Path(output_dir),
                                  [*callbacks, *extra, *_progress(progress)], lengths.lengths[:len(split.train)])
         result = trainer.train()
         eval_loss = _final_eval_loss(trainer) if split.validation else None
         wall_time = time.perf_counter() - started
-        generation = _generation_metrics(trainer, tokenizer, split.validation[:generation_eval])
+        generation = _generation_metrics(trainer, tokenizer, single_answer_examples(split.validation, generation_eval))
         run = dataclasses.replace(_training_run(trainer, result, base_name, seed, lora, split, lengths.truncated,
                                                 wall_time, eval_loss, tokenizer, generation),
                                   learning_curve=tuple(curve))

@@ -122,3 +122,11 @@ def test_a_missing_wheel_file_is_one_line_error(tmp_path, capsys):
 def test_the_default_categories_are_v4s_importable_ones():
     from harness.integrations.bfcl.releases import V4
     assert DEFAULT_CATEGORIES == V4.categories == tuple(EXPECTED_COUNTS)
+
+
+def test_a_release_in_no_wheel_needs_a_checkout_and_says_which(tmp_path, capsys):
+    assert main(["import", "bfcl", "--release", "v2", "--out", str(tmp_path / "v2")]) == 2
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "BFCL v2 is not in any bfcl-eval wheel" in err
+    assert "at a v2 commit" in err and "{wanted}" not in err
+    assert not (tmp_path / "v2").exists()

@@ -185,3 +185,25 @@ def test_a_simulator_file_that_does_not_import_names_that_file_and_its_line(tmp_
         load_multi_turn_cases(path)
     assert raised.value.path == str(broken.resolve()) and raised.value.line is not None
     assert "syntax error" in raised.value.message
+
+
+def test_loading_a_simulator_writes_nothing_into_the_suite_folder(tmp_path, monkeypatch):
+    """Compiled from source: no `__pycache__` appears beside the suite's files, whatever the interpreter's
+    bytecode setting; a traceback from the simulator still names its file."""
+    import shutil
+    import sys
+    import traceback
+
+    from harness.multiturn.simulator_file import load_simulator_classes
+
+    monkeypatch.setattr(sys, "dont_write_bytecode", False)
+    shutil.copy(Path(__file__).with_name("toy_bank.py"), tmp_path / "bank_sim.py")
+    bank, = load_simulator_classes(tmp_path / "bank_sim.py", ["Bank"])
+    assert sorted(path.name for path in tmp_path.iterdir()) == ["bank_sim.py"]
+    instance = bank()
+    with pytest.raises(KeyError) as raised:
+        instance.balance("nobody")
+    assert str(tmp_path / "bank_sim.py") in "".join(traceback.format_tb(raised.value.__traceback__))
+    (tmp_path / "bank.txt").write_text("class A: pass\n")
+    with pytest.raises(HarnessInputError, match="not an importable Python file"):
+        load_simulator_classes(tmp_path / "bank.txt", ["A"])

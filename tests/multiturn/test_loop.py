@@ -162,7 +162,8 @@ def test_conversations_are_batched_each_round_and_proceed_independently():
 
 def test_tools_are_offered_per_turn_and_the_system_prompt_comes_first():
     backend, (trajectory,) = run({"bank_1": [call_text("accounts"), "alice, bob", call_text("time"), "10:00"]},
-                                 cases=[CLOCK_CASE], system_prompt="You are a bank clerk.")
+                                 cases=[CLOCK_CASE],
+                                 opening=lambda case: [{"role": "system", "content": "You are a bank clerk."}, *case.turns[0]])
     prompts = backend.prompts["bank_1"]
     assert [[tool.name for tool in prompt.tools] for prompt in prompts] == [["accounts"]] * 2 + [["accounts", "time"]] * 2
     assert prompts[0].messages[0] == {"role": "system", "content": "You are a bank clerk."}

@@ -55,3 +55,27 @@ def test_training_records_dev_scores_at_every_evaluation(tiny, synthetic_example
         assert 0.0 <= point["tool_call_accuracy"] <= 1.0 and 0.0 <= point["relevance_f1"] <= 1.0
     stored = TrainingRun.from_json(run.to_json())
     assert stored.learning_curve == run.learning_curve
+
+
+def _example(*answers: str):
+    from harness.training.examples import TrainingExample
+
+    messages = [{"role": "user", "content": "hi"}]
+    for answer in answers:
+        messages += [{"role": "assistant", "content": answer}, {"role": "user", "content": "<tool_response>{}</tool_response>"}]
+    return TrainingExample(tuple(messages[:-1]))
+
+
+CALL = '<tool_call>{"name": "f", "arguments": {}}</tool_call>'
+
+
+def test_a_conversation_is_no_no_call_example_and_is_kept_out_of_the_dev_scores():
+    from harness.training.metrics import no_call_count, single_answer_examples
+
+    conversation, called, declined = _example(CALL, "Done."), _example(CALL), _example("No tool needed.")
+    assert conversation.is_conversation and not called.is_conversation
+    assert conversation.answer == "Done." and conversation.assistant_answers == (CALL, "Done.")
+    # the conversation's last answer is text, but it called a tool first: it does not teach declining
+    assert no_call_count([conversation, called, declined]) == 1
+    assert single_answer_examples([conversation, called, conversation, declined], 2) == (called, declined)
+    assert single_answer_examples([conversation, called, declined], 1) == (called,)

@@ -239,3 +239,42 @@ def test_micro_batch_defaults_and_must_divide_the_batch():
     assert LoraSpec(max_steps=1, batch_size=8).micro_batch(on_gpu=True) == 8
     with pytest.raises(ValueError, match="micro_batch_size 3 must divide batch_size 8"):
         LoraSpec(max_steps=1, batch_size=8, micro_batch_size=3)
+
+
+def test_a_conversation_with_tool_results_trains_on_the_assistant_turns_only(tiny, tmp_path):
+    """A multi-turn example (call, tool result, answer, next request, ...): trl's assistant mask covers the
+    assistant's calls and answers and none of the user turns or tool results fed back to it."""
+    import json
+
+    from harness.training.checks import Split
+    from harness.training.data import load_training_examples
+    from harness.training.trainer import _build_trainer, _with_training_template
+
+    tool = {"name": "balance", "parameters": {"type": "object", "properties": {"account": {"type": "string"}}}}
+    call = {"type": "function", "function": {"name": "balance", "arguments": {"account": "bob"}}}
+    record = {"messages": [
+        {"role": "user", "content": "How much does bob have?"},
+        {"role": "assistant", "tool_calls": [call]},
+        {"role": "tool", "content": "{\"account\": \"bob\", \"balance\": 80}"},
+        {"role": "assistant", "content": "Bob has 80."},
+        {"role": "user", "content": "And alice?"},
+        {"role": "assistant", "tool_calls": [{**call, "function": {"name": "balance", "arguments": {"account": "alice"}}}]},
+        {"role": "tool", "content": "{\"account\": \"alice\", \"balance\": 70}"},
+        {"role": "assistant", "content": "Alice has 70."}], "tools": [tool]}
+    path = tmp_path / "train.jsonl"
+    path.write_text(json.dumps(record) + "\n")
+    example, = load_training_examples(path)
+    model, tokenizer = tiny
+    tokenizer = _with_training_template(tokenizer)
+    lora = LoraSpec(max_steps=1, batch_size=1, max_length=512)
+    trainer = _build_trainer(model, tokenizer, Split(train=(example,), validation=()), lora, 0, tmp_path / "out",
+                             [], [len(tokenizer.apply_chat_template(list(example.messages), tokenize=True))])
+    row = trainer.train_dataset[0]  # trl's tokenized row: labels are -100 wherever no loss is taken
+    trained = tokenizer.decode([token for token, label in zip(row["input_ids"], row["labels"]) if label != -100])
+    assert trained == ('<tool_call>{"name": "balance", "arguments": {"account": "bob"}}</tool_call><|im_end|>'
+                       'Bob has 80.<|im_end|>'
+                       '<tool_call>{"name": "balance", "arguments": {"account": "alice"}}</tool_call><|im_end|>'
+                       'Alice has 70.<|im_end|>')
+    untrained = tokenizer.decode([token for token, label in zip(row["input_ids"], row["labels"]) if label == -100])
+    assert "<tool_response>{\"account\": \"bob\", \"balance\": 80}</tool_response>" in untrained
+    assert "And alice?" in untrained and "Bob has" not in untrained

@@ -1,4 +1,5 @@
-"""Build the splits: test cases per category, chat-format training examples, and the example bank.
+"""Build the splits: test cases per category, chat-format training examples, the example bank, and the
+multi-turn conversations (test and training) over the simulator in data/home_office.py.
 
 Test is drawn first from the held-out side; train and the example bank then reject any user text
 already used anywhere (compared case-, whitespace- and punctuation-insensitively).
@@ -7,7 +8,7 @@ from __future__ import annotations
 
 import random
 
-from toolshop_gen import nocall
+from toolshop_gen import multiturn, nocall
 from toolshop_gen.compose import INTENTS, INTENT_OF_TOOL, Composer, Request
 from toolshop_gen.phrasing import normalise_text
 
@@ -144,6 +145,14 @@ def build_all(seed: int) -> dict[str, list]:
     examples = SplitBuilder(seed + 2, "train", registry).chat_examples(EXAMPLES_SIZE)
     tiny_test = [case for category in TEST_COUNTS
                  for case in [c for c in test if c["category"] == category][:TINY_PER_CATEGORY]]
+    conversations = multi_turn(seed)
     return {"test.jsonl": test, "train.jsonl": train, "examples.jsonl": examples,
-            "test.tiny.jsonl": tiny_test, "train.tiny.jsonl": train[:TINY_TRAIN_SIZE]}
+            "test.tiny.jsonl": tiny_test, "train.tiny.jsonl": train[:TINY_TRAIN_SIZE],
+            "multi_turn.jsonl": conversations.test, "multi_turn.tiny.jsonl": conversations.tiny,
+            "train.multi_turn.jsonl": conversations.train}
 
+
+def multi_turn(seed: int) -> multiturn.MultiTurnSplits:
+    """The multi-turn conversations for the suite's seed. Drawn from seeds of their own, so the single-turn
+    files do not depend on them (their wording never meets the single-turn test texts; the tests check that)."""
+    return multiturn.build(seed + 10)
