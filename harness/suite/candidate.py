@@ -26,8 +26,12 @@ def known_decoder(value: str | None) -> str | None:
 
 
 #: The weight dtype a model runs in (`dtype:` of a candidate and of a `lora:` block). `auto`: bfloat16 on a GPU
-#: that supports it, else float32 (`harness.backends.embedded.default_dtype`).
-Precision = Literal["auto", "float32", "bfloat16"]
+#: that supports it, else float32 (`harness.backends.embedded.default_dtype`). `bfloat16_if_native`: bfloat16
+#: where the device computes it in hardware (such a GPU, or a CPU with AVX512-BF16 or AMX), else float32: the
+#: fast choice on every machine, at the price of outputs that depend on the machine (the dtype used is recorded
+#: in the backend identity and the training record). Plain `bfloat16` on a CPU without them is emulated and
+#: can be hundreds of times slower.
+Precision = Literal["auto", "float32", "bfloat16", "bfloat16_if_native"]
 
 
 class LoraSpec(BaseModel):

@@ -24,12 +24,17 @@ def candidate_adapter(suite: Suite, candidate: CandidateSpec, cache_dir: str | P
     examples = list(suite.train_examples)
     source = resolve_model(candidate.model, suite.root)
     device = pick_device(candidate.backend_options().device)
+    dtype = resolve_dtype(candidate.lora.dtype, device)
 
     def load_base() -> tuple[Any, Any]:
-        loaded = load_causal_lm(candidate.model, device, suite.root, dtype=resolve_dtype(candidate.lora.dtype, device))
+        loaded = load_causal_lm(candidate.model, device, suite.root, dtype=dtype)
         return loaded.model, loaded.tokenizer
 
-    return get_or_train(source.identity | {"model": source.name}, load_base, examples, candidate.lora,
+    # `bfloat16_if_native` trains in a dtype that depends on the machine: the one used is part of the key.
+    identity = source.identity | {"model": source.name}
+    if candidate.lora.dtype == "bfloat16_if_native":
+        identity["base_dtype"] = str(dtype).removeprefix("torch.")
+    return get_or_train(identity, load_base, examples, candidate.lora,
                         seed=suite.spec.seed, cache_dir=cache_dir, progress=progress)
 
 

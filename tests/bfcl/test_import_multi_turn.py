@@ -10,7 +10,7 @@ import yaml
 
 from harness.cli import main
 from harness.integrations.bfcl.importer import import_bfcl
-from harness.integrations.bfcl.wheel import bfcl_wheel_path, read_bfcl_jsonl
+from harness.integrations.bfcl.wheel import read_bfcl_jsonl
 from harness.multiturn.bfcl_cases import BFCL_MULTI_TURN_CATEGORIES, bfcl_multi_turn_cases
 from harness.suite.load import load_suite
 
@@ -18,14 +18,6 @@ pytestmark = pytest.mark.network_wheel
 
 TWO = ("multi_turn_base", "multi_turn_miss_func")
 DEFECT = "multi_turn_miss_func_49"
-
-
-@pytest.fixture(scope="module")
-def wheel():
-    try:
-        return bfcl_wheel_path()
-    except Exception as exc:  # no registry reachable: nothing here can run
-        pytest.skip(f"BFCL wheel unavailable: {exc}")
 
 
 @pytest.fixture(scope="module")

@@ -6,7 +6,6 @@ import pytest
 
 from harness.cli import main
 from harness.integrations.bfcl.importer import DEFAULT_CATEGORIES
-from harness.integrations.bfcl.wheel import bfcl_wheel_path
 from harness.suite.load import load_suite
 from tests.bfcl_reference import GROUND_TRUTH_DEFECTS, perfect_answer
 
@@ -16,14 +15,6 @@ pytestmark = pytest.mark.network_wheel
 EXPECTED_COUNTS = {"simple_python": 400, "multiple": 200, "parallel": 200, "parallel_multiple": 200,
                    "irrelevance": 240, "live_simple": 258, "live_multiple": 1053, "live_parallel": 16,
                    "live_parallel_multiple": 24, "live_irrelevance": 884}
-
-
-@pytest.fixture(scope="module")
-def wheel():
-    try:
-        return bfcl_wheel_path()
-    except Exception as exc:  # no registry reachable: nothing here can run
-        pytest.skip(f"BFCL wheel unavailable: {exc}")
 
 
 @pytest.fixture(scope="module")

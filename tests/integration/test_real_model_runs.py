@@ -86,3 +86,36 @@ def test_smollm2_with_few_shot_examples_makes_a_correctly_parsed_tool_call(tmp_p
     assert called, "no record parsed into a tool call"
     offered = {"get_weather", "convert_currency"}
     assert any(call["name"] in offered for r in called for call in r["calls"])
+
+
+def test_tiny_model_holds_conversations_on_the_toolshop_simulator(tmp_path):
+    """`harness run` on the CI-sized toolshop suite: the six conversations run with the real tiny model
+    beside the 40 single-turn cases, each step's real output parsed, its calls executed on the home-office
+    simulator and fed back, within the suite's step limit; then `harness report` shows the multi-turn section."""
+    from pathlib import Path
+
+    suite = Path(__file__).resolve().parents[2] / "suites" / "toolshop" / "suite.tiny.yaml"
+    out = tmp_path / "out"
+    assert main(["run", str(suite), "--candidate", "tiny-zero-shot", "--candidate", "tiny-few-shot", "--out",
+                 str(out), "-q", "--cache-dir", str(tmp_path / "cache")]) == 0
+    results = json.loads((out / "results.json").read_text())
+    conversations = [record for record in results["records"] if record["multi_turn"] is not None]
+    assert len(conversations) == 2 * 6 and len(results["records"]) == 2 * 46
+    assert {record["category"] for record in conversations} == {"multi_turn"}
+    for record in conversations:
+        trajectory = record["multi_turn"]["trajectory"]
+        turns = trajectory["turns"]
+        assert len(turns) == len(record["multi_turn"]["turns"]) >= 2
+        for turn in turns:
+            assert 1 <= len(turn["steps"]) <= 3
+            for step in turn["steps"]:
+                assert isinstance(step["output"], str) and step["generation_error"] is None
+                assert len(step["results"]) == len(step["calls"])
+        assert record["output_tokens"] == sum(s["output_tokens"] for t in turns for s in t["steps"])
+        assert record["passed"] == all(turn["passed"] for turn in record["multi_turn"]["turns"])
+    for candidate in results["candidates"]:
+        assert candidate["aggregates"]["multi_turn"]["conversations"] == 6
+        assert candidate["aggregates"]["per_category"]["multi_turn"]["cases"] == 6
+    assert main(["report", str(out / "results.json"), "--out", str(tmp_path / "report")]) == 0
+    report = (tmp_path / "report" / "report.md").read_text()
+    assert "## Multi-turn conversations" in report and "| tiny-few-shot " in report

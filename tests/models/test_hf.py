@@ -198,3 +198,23 @@ def test_generation_speed_of_tiny_at_batch_1_and_8():
 
 def _unpack(prompt):
     return prompt.messages, prompt.tools
+
+
+@pytest.mark.parametrize("native", [True, False])
+def test_bfloat16_if_native_is_bfloat16_only_where_the_cpu_computes_it(monkeypatch, native):
+    """On a CPU without AVX512-BF16 or AMX, bf16 is emulated (0.3 vs 150 GFLOPS measured): the option falls back
+    to float32 there, and the identity says which dtype the outputs came from."""
+    import torch
+
+    import harness.backends.embedded as embedded
+    from harness.backends.embedded import resolve_dtype
+
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: native)
+    assert embedded.cpu_has_native_bf16() is native
+    expected = torch.bfloat16 if native else torch.float32
+    assert resolve_dtype("bfloat16_if_native", "cpu") == expected
+    backend = HFBackend("tiny", GenerationSpec(max_new_tokens=4), device="cpu", dtype="bfloat16_if_native")
+    assert backend.identity()["dtype"] == ("bfloat16" if native else "float32")
+    # the explicit choices do not depend on the machine
+    assert resolve_dtype("bfloat16", "cpu") == torch.bfloat16 and resolve_dtype("auto", "cpu") == torch.float32

@@ -99,3 +99,26 @@ def test_scratch_left_by_a_killed_run_is_removed_once_stale(tmp_path):
     os.utime(stale, (old, old))
     adapter_cache._remove_stale_scratch(root)
     assert not stale.exists() and fresh.exists()  # a fresh one may belong to a run still going
+
+
+@pytest.mark.parametrize("precision, keyed", [("bfloat16_if_native", True), ("bfloat16", False), ("auto", False)])
+def test_a_machine_dependent_dtype_is_part_of_the_adapter_key(monkeypatch, tmp_path, precision, keyed):
+    """`bfloat16_if_native` trains in bf16 on one machine and float32 on another: the adapter cache keys on the
+    dtype used, so one never stands in for the other; a fixed dtype keeps its key (and its cached adapters)."""
+    import torch
+
+    import harness.training.candidate as candidate_module
+    from harness.suite.candidate import CandidateSpec, LoraSpec
+
+    seen = {}
+    monkeypatch.setattr(candidate_module, "get_or_train", lambda identity, *args, **kwargs: seen.update(identity))
+    monkeypatch.setattr(candidate_module, "resolve_model",
+                        lambda name, root: type("Source", (), {"identity": {"hub_id": name}, "name": name})())
+    monkeypatch.setattr(torch.cpu, "_is_avx512_bf16_supported", lambda: False)
+    monkeypatch.setattr(torch.cpu, "_is_amx_tile_supported", lambda: False)
+    suite = type("Suite", (), {"train_examples": (), "root": tmp_path,
+                               "spec": type("Spec", (), {"seed": 0})()})()
+    spec = CandidateSpec(name="ft", model="tiny", lora=LoraSpec(dtype=precision, max_steps=1), device="cpu")
+    candidate_module.candidate_adapter(suite, spec)
+    assert seen == ({"hub_id": "tiny", "model": "tiny", "base_dtype": "float32"} if keyed
+                    else {"hub_id": "tiny", "model": "tiny"})

@@ -135,7 +135,22 @@ def resolve_dtype(precision: Precision, device: str):
     """The torch dtype for a candidate's `dtype:` on `device`."""
     import torch
 
-    return default_dtype(device) if precision == "auto" else getattr(torch, precision)
+    if precision == "auto":
+        return default_dtype(device)
+    if precision == "bfloat16_if_native":
+        native = (torch.cuda.is_bf16_supported() if device.startswith("cuda") else cpu_has_native_bf16())
+        return torch.bfloat16 if native else torch.float32
+    return getattr(torch, precision)
+
+
+def cpu_has_native_bf16() -> bool:
+    """Whether this CPU multiplies bf16 matrices in hardware (AVX512-BF16 or AMX tiles). Without either, torch
+    emulates bf16: on a 2-core AMD EPYC without AVX-512 a 2048^3 bf16 matmul ran at 0.3 GFLOPS against 150 in
+    float32, while CPUs with AMX run bf16 up to 10x faster than float32."""
+    import torch
+
+    checks = ("_is_avx512_bf16_supported", "_is_amx_tile_supported")
+    return any(getattr(torch.cpu, name, lambda: False)() for name in checks)
 
 
 def folder_fingerprint(folder: Path) -> dict:
@@ -193,6 +208,6 @@ def _load_errors(source: ModelSource, what: str) -> Iterator[None]:
                                 field="model", hint=hint) from exc
 
 
-__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "Precision", "check_model_name", "default_dtype",
+__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "Precision", "check_model_name", "cpu_has_native_bf16", "default_dtype",
            "folder_fingerprint", "load_causal_lm", "load_model", "load_tokenizer", "pick_device",
            "resolve_dtype", "resolve_model"]
