@@ -6,8 +6,9 @@ failure leaves the folder as it was and no reader ever sees half a file.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
-from typing import Iterable
+from typing import Any, Iterable
 
 import pandas as pd
 
@@ -73,7 +74,23 @@ def report_json(report: Report) -> dict:
     for section in report.sections:
         data.update({key: _records(value) if isinstance(value, pd.DataFrame) else value
                      for key, value in section.data.items()})
-    return data
+    return rounded(data)
+
+
+#: Significant digits kept in report.json: fitted slopes and noise estimates differ in their last bits between
+#: machines (BLAS and libm), and a report regenerated from the same results must be the same file.
+SIGNIFICANT_DIGITS = 12
+
+
+def rounded(value: Any) -> Any:
+    """`value` with every float rounded to `SIGNIFICANT_DIGITS` significant digits, inside dicts and lists."""
+    if isinstance(value, float):
+        return float(f"{value:.{SIGNIFICANT_DIGITS}g}") if math.isfinite(value) else value
+    if isinstance(value, dict):
+        return {key: rounded(item) for key, item in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [rounded(item) for item in value]
+    return value
 
 
 def _csv_files(report: Report) -> dict[str, str]:

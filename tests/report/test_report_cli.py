@@ -133,3 +133,17 @@ def test_a_failed_render_leaves_the_previous_report_untouched(tmp_path, results_
 def test_rendering_is_deterministic(results_path):
     report = load_report([results_path])
     assert render(report) == render(report)
+
+
+def test_report_json_rounds_floats_so_machines_agree():
+    """Fitted slopes differ in their last bits between machines; report.json keeps 12 significant digits, so a
+    report regenerated from the same results is the same file (ints, strings, NaN and nesting untouched)."""
+    import math
+
+    from harness.report.writer import rounded
+
+    data = rounded({"slope": -2.5228212277094517, "nested": [{"noise": 0.01501598035160518}, (1, "a")],
+                    "other": -2.5228212277094473, "nan": float("nan"), "n": 7, "flag": True})
+    assert data["slope"] == data["other"] == -2.52282122771
+    assert data["nested"] == [{"noise": 0.0150159803516}, [1, "a"]]
+    assert math.isnan(data["nan"]) and data["n"] == 7 and data["flag"] is True
