@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+from collections import Counter
 from pathlib import Path
 
 from harness.cli.common import EPILOG, add_quiet
@@ -77,22 +78,21 @@ def add_commands(commands) -> None:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    from collections import Counter
-
     from harness.suite.load import load_suite
 
     suite = load_suite(args.suite)
-    per_category = Counter(case.category for case in suite.cases)
-    categories = ", ".join(f"{name} {count}" for name, count in sorted(per_category.items()))
     candidates = len(suite.spec.candidates)
-    conversations = ""
-    if suite.multi_turn_cases:
-        per_kind = Counter(case.category for case in suite.multi_turn_cases)
-        conversations = (f"; {len(suite.multi_turn_cases)} conversations ("
-                         + ", ".join(f"{name} {count}" for name, count in sorted(per_kind.items())) + ")")
-    print(f"ok: {suite.spec.name} v{suite.spec.version}: {len(suite.cases)} cases ({categories}){conversations}; "
-          f"{candidates} candidate{'' if candidates == 1 else 's'}; hash {suite.hash[:12]}")
+    conversations = (f"; {len(suite.multi_turn_cases)} conversations ({_per_category(suite.multi_turn_cases)})"
+                     if suite.multi_turn_cases else "")
+    print(f"ok: {suite.spec.name} v{suite.spec.version}: {len(suite.cases)} cases ({_per_category(suite.cases)})"
+          f"{conversations}; {candidates} candidate{'' if candidates == 1 else 's'}; hash {suite.hash[:12]}")
     return 0
+
+
+def _per_category(cases) -> str:
+    """"irrelevance 2, multiple 3, ...": how many cases each category has, by name."""
+    counts = Counter(case.category for case in cases)
+    return ", ".join(f"{name} {count}" for name, count in sorted(counts.items()))
 
 
 def cmd_run(args: argparse.Namespace) -> int:

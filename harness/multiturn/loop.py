@@ -100,26 +100,31 @@ class Trajectory:
         return [list(turn.executed_calls) for turn in self.turns]
 
     @property
+    def all_steps(self) -> tuple[Step, ...]:
+        """Every step of every turn, in order."""
+        return tuple(step for turn in self.turns for step in turn.steps)
+
+    @property
     def steps(self) -> int:
-        return sum(len(turn.steps) for turn in self.turns)
+        return len(self.all_steps)
 
     @property
     def cached(self) -> bool:
         """Every step's output came from the generation cache."""
-        steps = [step for turn in self.turns for step in turn.steps]
+        steps = self.all_steps
         return bool(steps) and all(step.cached for step in steps)
 
     @property
     def latency_ms(self) -> float | None:
-        return _total(step.latency_ms for turn in self.turns for step in turn.steps)
+        return _total(step.latency_ms for step in self.all_steps)
 
     @property
     def input_tokens(self) -> int | None:
-        return _total(step.input_tokens for turn in self.turns for step in turn.steps)
+        return _total(step.input_tokens for step in self.all_steps)
 
     @property
     def output_tokens(self) -> int | None:
-        return _total(step.output_tokens for turn in self.turns for step in turn.steps)
+        return _total(step.output_tokens for step in self.all_steps)
 
     def to_json(self) -> dict:
         """The trajectory as data; the totals and executed calls are derived and written for readers only."""

@@ -31,7 +31,7 @@ def conversation_record(case: MultiTurnCase, trajectory: Trajectory, verdict: Co
                         mode: str = "strict") -> CaseRecord:
     """The record of one candidate's conversation on `case`."""
     calls = [call for turn in trajectory.executed_calls for call in turn]
-    steps = [step for turn in trajectory.turns for step in turn.steps]
+    steps = trajectory.all_steps
     generation_error = next((step for step in steps if step.generation_error_type), None)
     parsed = generation_error is None and not any(step.parse_error for step in steps)
     flat_case = as_single_case(case)

@@ -1,6 +1,7 @@
 """The built-in report sections, in report order: leaderboard, diagnosis of the fine-tune against the best
-baseline, cost vs accuracy, per category, stage funnel, multi-turn conversations, most common errors, BFCL's leaderboard layout,
-fine-tuning, learning curve. Each is registered as a plugin like any other (`harness.report.section`)."""
+baseline, cost vs accuracy, per category, stage funnel, multi-turn conversations, most common errors, BFCL's
+leaderboard layout, fine-tuning, learning curve. Each is registered as a plugin like any other
+(`harness.report.section`)."""
 from __future__ import annotations
 
 from harness.report import tables

@@ -8,9 +8,9 @@ from __future__ import annotations
 import gc
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Iterator, Sequence
+from typing import Sequence
 
-from harness.backends.base import Generation, ModelBackend, Prompt, backend_plugin
+from harness.backends.base import ModelBackend, backend_plugin
 from harness.backends.cache import CachingBackend, GenerationStore, marked_generations
 from harness.progress import Progress
 from harness.multiturn.record import conversation_summary
@@ -19,7 +19,7 @@ from harness.run.memory import peak_memory
 from harness.results.file import CandidateResult, CaseRecord, ResultsFile, case_summary, environment_info, utc_now
 from harness.run.pricing import PriceTable, cost_per_1k_calls, device_from_identity, normalise_device, price_table
 from harness.run.strategy import build_strategy
-from harness.scoring.aggregates import aggregate
+from harness.scoring.aggregates import aggregate, split_conversations
 from harness.scoring.record import score_case
 from harness.suite.candidate import CandidateSpec
 from harness.suite.load import Suite
@@ -141,8 +141,7 @@ def run_suite(suite: Suite, candidates: Sequence[CandidateSpec] | None = None, p
 def candidate_result(suite: Suite, candidate: CandidateSpec, run: CandidateRun, prices: PriceTable) -> CandidateResult:
     """A candidate's entry in the results file: resolved spec and hash, aggregates with cost, latency mode."""
     device = device_from_identity(run.identity)
-    calls = [record for record in run.records if record.multi_turn is None]
-    conversations = [record for record in run.records if record.multi_turn is not None]
+    calls, conversations = split_conversations(run.records)
     cost = cost_per_1k_calls(calls or conversations, candidate, prices, device)
     conversation_cost = cost_per_1k_calls(conversations, candidate, prices, device) if conversations else None
     return CandidateResult(name=candidate.name, spec=candidate.model_dump(mode="json"),

@@ -34,8 +34,8 @@ def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None,
     by_category: dict[str, list[CaseRecord]] = defaultdict(list)
     for record in records:
         by_category[record.category].append(record)
-    conversations = [record for record in records if record.multi_turn is not None]
-    calls = [record for record in records if record.multi_turn is None] or conversations
+    calls, conversations = split_conversations(records)
+    calls = calls or conversations
     aggregates = {
         "cases": n,
         **metric_aggregates(records),
@@ -56,6 +56,14 @@ def aggregate(records: Sequence[CaseRecord], cost: "CallCost | None" = None,
     if bfcl is not None:
         aggregates["bfcl"] = bfcl
     return aggregates
+
+
+def split_conversations(records: Sequence[CaseRecord]) -> tuple[list[CaseRecord], list[CaseRecord]]:
+    """(single-turn records, conversation records), each in the given order: per-call figures are taken over the
+    first, per-conversation ones over the second."""
+    calls = [record for record in records if record.multi_turn is None]
+    conversations = [record for record in records if record.multi_turn is not None]
+    return calls, conversations
 
 
 def conversation_aggregates(records: Sequence[CaseRecord], cost: "CallCost | None" = None) -> dict:

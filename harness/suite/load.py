@@ -113,12 +113,11 @@ def load_suite(path: str | Path) -> Suite:
     library = load_tool_library(data_paths["tools"]) if "tools" in data_paths else {}
     cases = load_cases(data_paths["test"], library) if "test" in data_paths else ()
     conversations = _multi_turn_cases(data_paths.get("multi_turn"), cases)
+    environments = _environment_files(conversations, data_paths.get("multi_turn"))
     suite = Suite(spec=spec, path=path.resolve(), cases=cases, tool_library=library,
-                  hash=content_hash([path, *(data_paths[role] for role in sorted(data_paths)),
-                                     *_environment_files(conversations, data_paths.get("multi_turn"))]),
-                  cases_hash=content_hash([data_paths[role] for role in ("test", "multi_turn", "tools")
-                                           if role in data_paths]
-                                          + _environment_files(conversations, data_paths.get("multi_turn"))),
+                  hash=content_hash([path, *(data_paths[role] for role in sorted(data_paths)), *environments]),
+                  cases_hash=content_hash([*(data_paths[role] for role in ("test", "multi_turn", "tools")
+                                             if role in data_paths), *environments]),
                   lines=lines, multi_turn_cases=conversations)
     check_suite(suite)
     return suite
@@ -148,12 +147,12 @@ def _multi_turn_cases(path: Path | None, cases: tuple[Case, ...]) -> tuple[Any, 
     from harness.multiturn.cases_file import load_multi_turn_file
 
     conversations = load_multi_turn_file(path)
-    single = {case.id for case in cases}
-    for line, data in read_jsonl(path):
-        if data.get("id") in single:
-            raise HarnessInputError(f"case id {data['id']!r} is also a single-turn case's id", path=path,
-                                    line=line, field="id", hint="ids must be unique across data.test and "
-                                                                "data.multi_turn")
+    shared = {case.id for case in cases} & {conversation.id for conversation in conversations}
+    if shared:  # read the file again only to name the line of the first clash
+        line, data = next((line, data) for line, data in read_jsonl(path) if data.get("id") in shared)
+        raise HarnessInputError(f"case id {data['id']!r} is also a single-turn case's id", path=path,
+                                line=line, field="id", hint="ids must be unique across data.test and "
+                                                            "data.multi_turn")
     return conversations
 
 

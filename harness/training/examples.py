@@ -41,7 +41,7 @@ class TrainingExample:
     def is_conversation(self) -> bool:
         """More than one assistant turn (calls, tool results fed back, answers): its last turn alone is not the
         task it teaches."""
-        return sum(1 for m in self.messages if m["role"] == "assistant") > 1
+        return len(self.assistant_answers) > 1
 
     @property
     def assistant_answers(self) -> tuple[str, ...]:

@@ -208,6 +208,6 @@ def _load_errors(source: ModelSource, what: str) -> Iterator[None]:
                                 field="model", hint=hint) from exc
 
 
-__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "Precision", "check_model_name", "cpu_has_native_bf16", "default_dtype",
-           "folder_fingerprint", "load_causal_lm", "load_model", "load_tokenizer", "pick_device",
+__all__ = ["EMBEDDED_MODELS", "LoadedModel", "ModelSource", "Precision", "check_model_name", "cpu_has_native_bf16",
+           "default_dtype", "folder_fingerprint", "load_causal_lm", "load_model", "load_tokenizer", "pick_device",
            "resolve_dtype", "resolve_model"]
