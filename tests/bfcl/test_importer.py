@@ -6,6 +6,7 @@ import pytest
 
 from harness.cli import main
 from harness.integrations.bfcl.importer import DEFAULT_CATEGORIES
+from harness.integrations.bfcl.wheel import read_bfcl_jsonl
 from harness.suite.load import load_suite
 from tests.bfcl_reference import GROUND_TRUTH_DEFECTS, perfect_answer
 
@@ -85,6 +86,25 @@ def test_a_category_subset_imports_only_those(tmp_path, wheel, capsys):
     assert len(suite.cases) == 200 + 884
 
 
+def test_tools_keep_bfcls_order_of_keys_and_parameters(imported, wheel):
+    """The model is shown each tool as BFCL wrote it: the parameters in the function doc's order, whatever the
+    JSON writer or the parse cache would sort."""
+    suite = load_suite(imported / "suite.yaml")
+    docs = {}
+    for category in DEFAULT_CATEGORIES:
+        docs.update({row["id"]: row["function"] for row in read_bfcl_jsonl(wheel, f"BFCL_v4_{category}.json")})
+    reordered = checked = 0
+    for case in suite.cases:
+        theirs = docs[case.id] if isinstance(docs[case.id], list) else [docs[case.id]]
+        assert [tool.name for tool in case.tools] == [doc["name"] for doc in theirs]
+        for tool, doc in zip(case.tools, theirs):
+            checked += 1
+            reordered += list(tool.properties) != list(doc.get("parameters", {}).get("properties", {}))
+    assert checked > 8000 and reordered == 0
+    first = json.loads((imported / "data" / "test.jsonl").read_text().splitlines()[0])
+    assert list(first["tools"][0]["function"]) == ["name", "description", "parameters"]
+
+
 def test_unknown_category_is_refused_before_anything_is_written(tmp_path, wheel, capsys):
     out = tmp_path / "suite"
     assert main(["import", "bfcl", "--categories", "simple_java", "--out", str(out), "--wheel", str(wheel)]) == 2
@@ -101,6 +121,16 @@ def test_an_existing_suite_is_kept_unless_forced(tmp_path, wheel, capsys):
     assert "--force" in capsys.readouterr().err
     assert (tmp_path / "suite.yaml").read_bytes() == before
     assert main(arguments + ["--force"]) == 0
+
+
+def test_a_forced_import_leaves_no_data_file_of_the_suite_it_replaces(tmp_path, wheel):
+    assert main(["import", "bfcl", "--categories", "parallel", "multi_turn_base", "--out", str(tmp_path),
+                 "--wheel", str(wheel)]) == 0
+    assert (tmp_path / "data" / "multi_turn.jsonl").is_file()
+    assert main(["import", "bfcl", "--categories", "simple_python", "--out", str(tmp_path), "--wheel", str(wheel),
+                 "--force"]) == 0
+    assert sorted(path.name for path in (tmp_path / "data").iterdir()) == ["test.jsonl"]
+    assert {case.category for case in load_suite(tmp_path / "suite.yaml").cases} == {"simple_python"}
 
 
 def test_a_missing_wheel_file_is_one_line_error(tmp_path, capsys):

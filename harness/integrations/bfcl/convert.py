@@ -220,9 +220,11 @@ def _tools(functions: Any) -> tuple[Tool, ...]:
 
 def _parse_bfcl_function(function: Any) -> Tool:
     # BFCL repeats the same function documents across many entries (live_multiple: 4,178 uses of 1,073),
-    # and validating a schema costs milliseconds, so each distinct document is parsed once.
+    # and validating a schema costs milliseconds, so each distinct document is parsed once. The key keeps the
+    # document's key order: the tool is parsed back from it, and its parameters' order is the order a model
+    # is shown them (a sorted key reordered 3,695 of 4,778 functions in parallel, simple_python, live_multiple).
     try:
-        key = json.dumps(function, sort_keys=True)
+        key = json.dumps(function)
     except (TypeError, ValueError):
         return parse_tool(function)
     return _parse_tool_once(key)

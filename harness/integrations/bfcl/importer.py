@@ -89,11 +89,16 @@ def import_bfcl(out: Path, categories: Sequence[str] | None = None, source: Path
     defects = {case.id: case.meta[GROUND_TRUTH_DEFECT_KEY] for case in [*cases, *conversations]
                if GROUND_TRUTH_DEFECT_KEY in case.meta}
     if single:
-        lines = "".join(json.dumps(case.to_json(), ensure_ascii=False, sort_keys=True) + "\n" for case in cases)
+        # Keys in their own order: each tool's parameters stay in the order of BFCL's function docs.
+        lines = "".join(json.dumps(case.to_json(), ensure_ascii=False) + "\n" for case in cases)
         atomic_write_text(out / TEST_FILE, lines)
     if multi:
         atomic_write_text(out / MULTI_TURN_FILE, multi_turn_lines(conversations))
     atomic_write_text(suite_path, _suite_yaml(chosen, data, single, multi, counts, defects))
+    # A replaced suite's other data file would outlive it unread (and be taken for part of the new import).
+    for name, written in ((TEST_FILE, single), (MULTI_TURN_FILE, multi)):
+        if not written:
+            (out / name).unlink(missing_ok=True)
     return ImportedSuite(suite_path=suite_path, release=chosen, counts=counts, defects=defects,
                          multi_turn_categories=tuple(multi))
 
