@@ -14,6 +14,7 @@ from harness.multiturn.cases_file import case_environments
 from harness.multiturn.case import MultiTurnCase
 from harness.multiturn.loop import run_conversations, score_trajectory
 from harness.multiturn.record import as_single_case, conversation_record
+from harness.multiturn.time_limit import time_limited
 from harness.progress import Progress
 from harness.results.file import CaseRecord
 from harness.run.strategy import Strategy
@@ -26,7 +27,8 @@ def conversation_records(suite: Any, candidate: str, backend: ModelBackend, stra
     cases: Sequence[MultiTurnCase] = suite.multi_turn_cases
     if not cases:
         return []
-    environments = case_environments(suite.resolve(suite.spec.data.multi_turn).parent)
+    environments = time_limited(case_environments(suite.resolve(suite.spec.data.multi_turn).parent),
+                                suite.spec.multi_turn.call_time_limit_s)
     finished_count = 0
 
     def finished(count: int) -> None:

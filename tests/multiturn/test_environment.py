@@ -36,7 +36,7 @@ def test_simulator_file_loads_classes_by_path_under_a_private_module_name(toy_cl
 
 def test_public_methods_are_the_tools_in_definition_order(toy_classes):
     assert tool_methods(toy_classes[0]) == ("balance", "transfer", "accounts", "greeting", "count", "tag",
-                                            "add_label", "crash", "ping")
+                                            "add_label", "crash", "hang", "ping")
 
 
 def test_a_call_runs_the_method_and_its_result_is_rendered_for_the_model(bank):
@@ -139,7 +139,7 @@ def test_a_name_resolves_to_the_first_class_that_has_it(toy_classes):
     environment = ClassEnvironment([clock_class, bank_class])
     assert environment.owner("ping") == "Clock" and environment.owner("transfer") == "Bank"
     assert environment.tool_names == ("time", "advance", "ping", "balance", "transfer", "accounts", "greeting",
-                                      "count", "tag", "add_label", "crash")
+                                      "count", "tag", "add_label", "crash", "hang")
     assert str(environment.signature("transfer")) == "(source: 'str', target: 'str', amount: 'int') -> 'dict'"
 
 

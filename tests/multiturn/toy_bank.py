@@ -1,6 +1,8 @@
 """Toy simulators for the multi-turn tests, loaded by path as a suite's simulator file is (never imported by name)."""
 from __future__ import annotations
 
+import time
+
 
 class Bank:
     """A tiny bank: BFCL-style, its initial state comes through `_load_scenario`."""
@@ -45,6 +47,14 @@ class Bank:
 
     def crash(self) -> None:
         raise RuntimeError("boom")
+
+    def hang(self) -> None:
+        """Never returns, and swallows what an ordinary exception would do to stop it."""
+        while True:
+            try:
+                time.sleep(0.01)
+            except Exception:
+                pass
 
     def ping(self) -> str:
         return "bank"
