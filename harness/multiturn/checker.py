@@ -19,6 +19,7 @@ CallLike = ToolCall | tuple[str, Mapping[str, Any]]
 class TurnErrorKind(str, enum.Enum):
     """Why a turn failed, in the order they are tested (the first that applies is reported)."""
 
+    STEP_LIMIT = "step_limit"              # the model was still calling when the step limit cut the turn off
     EMPTY_TURN = "empty_turn"              # the turn expects calls and the model made none
     STATE_MISMATCH = "state_mismatch"      # after the turn, a public attribute differs from the ground truth's
     MISSING_RESPONSE = "missing_response"  # a ground-truth call's result is not among the model's results
@@ -117,16 +118,22 @@ class ConversationVerdict:
 
 def check_conversation(model_turns: Sequence[Sequence[CallLike]], expected_turns: Sequence[Sequence[CallLike]],
                        make_environment: EnvironmentFactory,
-                       response_rule: ResponseRule = ResponseRule.BFCL) -> ConversationVerdict:
+                       response_rule: ResponseRule = ResponseRule.BFCL,
+                       cut_off: Sequence[bool] = ()) -> ConversationVerdict:
     """Replay the model's executed calls and the ground truth, turn by turn, each on its own fresh environment
     from `make_environment`, and judge every turn.
 
     `model_turns[i]` is every call the model made while answering user turn i (all its steps, in order). A
-    conversation the model did not finish must still give one (possibly empty) list per turn.
+    conversation the model did not finish must still give one (possibly empty) list per turn. `cut_off[i]`
+    says the step limit ended turn i while the model was still calling: that turn fails, whatever its calls
+    did, as BFCL fails a conversation it force-terminates (the turns after it are still judged, for per-turn
+    credit).
     """
     if len(model_turns) != len(expected_turns):
         raise ValueError(f"{len(model_turns)} model turns for {len(expected_turns)} expected turns; give one "
                          "(possibly empty) list of calls per user turn")
+    if cut_off and len(cut_off) != len(model_turns):
+        raise ValueError(f"{len(cut_off)} cut-off flags for {len(model_turns)} turns")
     model_env, expected_env = make_environment(), make_environment()
     model_results: list[str] = []  # every model result so far, for the BFCL response rule
     used: list[bool] = []          # whether each of those results matched a ground-truth result
@@ -148,6 +155,9 @@ def check_conversation(model_turns: Sequence[Sequence[CallLike]], expected_turns
         if expected_calls:
             error, detail = _judge_turn(model_env, expected_env, model_results, turn_starts[-1], expected_results,
                                         used, response_rule)
+        if cut_off and cut_off[index]:
+            error, detail = TurnErrorKind.STEP_LIMIT, "cut off by the step limit, still calling" + (
+                f"; and {error.value}: {detail}" if error else "")
         pending.append((index, model_calls, expected_calls, error, detail))
     turns = []
     for index, model_calls, expected_calls, error, detail in pending:

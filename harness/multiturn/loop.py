@@ -19,7 +19,7 @@ from harness.multiturn.environment import EnvironmentFactory, ToolEnvironment, T
 from harness.parsing import ParseError, decoder_named, parse_tool_calls
 from harness.suite.cases import ToolCall
 
-#: Steps (model answers) a turn may take before it is cut off. BFCL allows 20 per turn; 8 covers its ground
+#: Steps (model answers) a turn may take before it is cut off. BFCL allows 21; 8 covers its ground
 #: truth (at most 6 calls a turn in multi_turn_base, and a model can make several calls in one step).
 MAX_STEPS_PER_TURN = 8
 
@@ -180,7 +180,8 @@ def score_trajectory(case: MultiTurnCase, trajectory: Trajectory,
     fresh environments from `make_environment` (the case's zero-argument factory)."""
     if trajectory.case_id != case.id:
         raise ValueError(f"trajectory of case {trajectory.case_id!r} scored against case {case.id!r}")
-    return check_conversation(trajectory.executed_calls, case.expected, make_environment)
+    return check_conversation(trajectory.executed_calls, case.expected, make_environment,
+                              cut_off=[turn.step_limit for turn in trajectory.turns])
 
 
 class _Conversation:

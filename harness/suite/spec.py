@@ -114,7 +114,7 @@ class GateSpec(_Frozen):
 
 class MultiTurnSpec(_Frozen):
     """How the suite's conversations run (`data.multi_turn`): the steps (model answers) a user turn may take
-    before it is cut off (BFCL allows 20; a small local model that keeps calling wastes the rest of them), and
+    before it is cut off (BFCL allows 21; a small local model that keeps calling wastes the rest of them), and
     the seconds one tool call may take before it is that call's tool error (a simulator stuck in a loop)."""
 
     max_steps_per_turn: int = Field(8, ge=1, le=50)

@@ -53,8 +53,9 @@ def test_multi_turn_categories_alone_write_only_the_conversation_file(imported, 
         == {"multi_turn_base": 200, "multi_turn_miss_func": 200}
     flagged = {case.id for case in suite.multi_turn_cases if "ground_truth_defect" in case.meta}
     assert flagged == {DEFECT}
-    # BFCL's step limit per turn, not the harness default of 8
-    assert suite.spec.multi_turn.max_steps_per_turn == 20
+    # BFCL's step limit per turn (20 executed steps, then a 21st answer that calls again is force-terminated),
+    # not the harness default of 8
+    assert suite.spec.multi_turn.max_steps_per_turn == 21
 
 
 def test_the_import_reports_and_describes_the_conversations(imported):

@@ -103,6 +103,19 @@ def test_an_empty_turn_fails_before_anything_else():
     assert verdict.turn_accuracy == 0.5
 
 
+def test_a_cut_off_turn_fails_with_its_calls_right_and_a_held_out_one_too():
+    expected = [[transfer("alice", "bob", 30)], [], [balance("bob")]]
+    model = [[transfer("alice", "bob", 30), balance("bob")], [balance("alice")], [balance("bob")]]
+    assert check(model, expected).passed
+    verdict = check(model, expected, cut_off=[True, True, False])
+    assert [turn.passed for turn in verdict.turns] == [False, False, True]
+    assert [turn.error for turn in verdict.turns] == [TurnErrorKind.STEP_LIMIT, TurnErrorKind.STEP_LIMIT, None]
+    assert verdict.turn_accuracy == 0.5  # turn 1 was not judged, so only turn 0 counts against it
+    assert verdict.wasted_calls == 2  # the look-ups the ground truth did not need
+    with pytest.raises(ValueError, match="2 cut-off flags for 3 turns"):
+        check(model, expected, cut_off=[True, False])
+
+
 def test_the_first_failing_turn_is_identified_in_a_longer_conversation():
     expected = [[transfer("alice", "bob", 10)], [transfer("bob", "alice", 5)], [balance("alice")],
                 [("advance", {"minutes": 30})]]

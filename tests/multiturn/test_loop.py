@@ -92,7 +92,22 @@ def test_a_model_that_always_calls_is_cut_off_at_the_step_limit_every_turn():
     assert len(backend.prompts["bank_0"]) == 6
     # turn 1's user message comes straight after the last tool result of turn 0
     assert [m["role"] for m in backend.prompts["bank_0"][3].messages[-2:]] == ["tool", "user"]
-    assert score(trajectory).error is TurnErrorKind.STATE_MISMATCH
+    verdict = score(trajectory)
+    assert verdict.error is TurnErrorKind.STEP_LIMIT and not verdict.passed
+    assert verdict.turns[0].detail.startswith("cut off by the step limit, still calling; and state_mismatch:")
+
+
+def test_a_turn_cut_off_by_the_step_limit_fails_though_its_calls_were_right():
+    """BFCL fails a conversation it force-terminates; the later turns are still judged for per-turn credit."""
+    backend, (trajectory,) = run({"bank_0": [TRANSFER, BALANCE, BALANCE, BALANCE, "Bob has 80."]}, max_steps_per_turn=3)
+    assert [turn.step_limit for turn in trajectory.turns] == [True, False]
+    verdict = score(trajectory)
+    assert not verdict.passed and verdict.first_failure == 0 and verdict.error is TurnErrorKind.STEP_LIMIT
+    assert verdict.turns[0].detail == "cut off by the step limit, still calling"  # its state and results were right
+    assert verdict.turns[1].passed and verdict.turn_accuracy == 0.5
+    uncut = dataclasses.replace(trajectory, turns=tuple(dataclasses.replace(turn, step_limit=False)
+                                                        for turn in trajectory.turns))
+    assert score(uncut).passed  # the same calls in a turn that ended in words pass
 
 
 def test_an_unknown_tool_and_bad_arguments_are_fed_back_as_errors():
