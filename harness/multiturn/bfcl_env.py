@@ -63,7 +63,7 @@ def bfcl_environment_factory(entry: Mapping[str, Any], wheel: Path | None = None
     # give MathAPI a config; passed to its constructor, that would fail.
     config = {name: value for name, value in (entry.get("initial_config") or {}).items() if name not in stateless}
     long_context = is_long_context(entry)
-    return lambda: ClassEnvironment(classes, config, long_context=long_context)
+    return lambda: ClassEnvironment(classes, config, long_context=long_context, bfcl_wording=True)
 
 
 def bfcl_ground_truth(ground_truth: Sequence[Sequence[str]], classes: Sequence[type]) -> list[list[ToolCall]]:

@@ -80,6 +80,23 @@ def render_result(value: Any) -> str:
     return str(value)
 
 
+#: How BFCL words a failed call to the model (`execute_multi_turn_func_call`): the exception's own text after it.
+BFCL_ERROR_PREFIX = "Error during execution: "
+
+
+def render_result_as_bfcl(value: Any) -> str:
+    """A tool's return value worded as BFCL feeds it back: a string as it is, a dict as (ASCII-escaped) JSON or
+    `str()` when JSON cannot hold it, anything else (lists too) as `str()`."""
+    if type(value) is str:
+        return value
+    if type(value) is dict:
+        try:
+            return json.dumps(value)
+        except (TypeError, ValueError, RecursionError):
+            return str(value)
+    return str(value)
+
+
 def canonical_arguments(arguments: Mapping[str, Any]) -> str:
     """The one JSON text for a set of arguments, whatever their order: the key of a recorded response."""
     return json.dumps(arguments, sort_keys=True, ensure_ascii=False, separators=(",", ":"), default=repr)
@@ -91,13 +108,18 @@ class ClassEnvironment:
     Several classes may share a conversation (BFCL's `involved_classes`); a method name resolves to the first
     class, in the given order, that defines it. Only those methods can be reached: a name is looked up in that
     table, never with `getattr` on whatever the model wrote, so `_load_scenario` or `__class__` are unknown tools.
+
+    `bfcl_wording` words what the model reads as BFCL does (`render_result_as_bfcl`; a failure as
+    "Error during execution: " and Python's own message, arguments unchecked until the call raises), so a
+    model meets BFCL's simulated APIs here as it does in BFCL. `ToolResult.error` keeps the harness's reason.
     """
 
     def __init__(self, classes: Sequence[type], initial_config: Mapping[str, Any] | None = None,
-                 long_context: bool = False) -> None:
+                 long_context: bool = False, bfcl_wording: bool = False) -> None:
         """`initial_config` maps a class name to its initial state: given to `_load_scenario(config, long_context)`
         when the class has one (BFCL's simulators), else to the constructor as keyword arguments."""
         config = initial_config or {}
+        self._bfcl_wording = bfcl_wording
         self._instances: dict[str, Any] = {}
         self._owners: dict[str, str] = {}
         for cls in classes:
@@ -132,22 +154,29 @@ class ClassEnvironment:
     def execute(self, name: str, arguments: Mapping[str, Any]) -> ToolResult:
         owner = self._owners.get(name)
         if owner is None:
-            return ToolResult.failure(f"unknown tool {name!r}")
+            return self._failure(f"unknown tool {name!r}", f"name {name!r} is not defined")
         instance = self._instances[owner]
         method = getattr(instance, name)  # `name` is one of the declared tool methods
         if not isinstance(arguments, Mapping) or not all(isinstance(key, str) for key in arguments):
             return ToolResult.failure(f"arguments to {name} must be an object with string keys")
-        try:
-            _method_signature(type(instance), name).bind(**arguments)
-        except TypeError as exc:
-            return ToolResult.failure(f"bad arguments to {name}: {exc}")
+        if not self._bfcl_wording:
+            try:
+                _method_signature(type(instance), name).bind(**arguments)
+            except TypeError as exc:
+                return ToolResult.failure(f"bad arguments to {name}: {exc}")
         try:
             # A copy, so a simulator that keeps an argument (a list it stores) never shares it with the caller's
             # call, or through it with the other side of the checker's replay.
             value = method(**_copy.deepcopy(dict(arguments)))
-            return ToolResult(render_result(value))
         except Exception as exc:  # a simulator bug or a refused input: the model sees it as an API error
-            return ToolResult.failure(f"{name} failed: {type(exc).__name__}: {exc}")
+            return self._failure(f"{name} failed: {type(exc).__name__}: {exc}", str(exc))
+        return ToolResult(render_result_as_bfcl(value) if self._bfcl_wording else render_result(value))
+
+    def _failure(self, reason: str, bfcl_message: str) -> ToolResult:
+        """A failed call: the model reads `reason`, or BFCL's words for it under `bfcl_wording`."""
+        if self._bfcl_wording:
+            return ToolResult(content=BFCL_ERROR_PREFIX + bfcl_message, error=reason)
+        return ToolResult.failure(reason)
 
     def state(self, *, copy: bool = True) -> dict[str, dict[str, Any]]:
         """Per class, a deep copy of the instance attributes not starting with `_` (BFCL's state check compares

@@ -115,3 +115,38 @@ def test_a_simulator_needing_a_missing_package_says_which(wheel):
         pytest.skip("html2text is installed, so WebSearchAPI imports")
     with pytest.raises(BfclWheelError, match="BFCL simulator WebSearchAPI needs html2text, which is not installed"):
         bfcl_simulator_classes(["WebSearchAPI"], wheel)
+
+
+#: Calls of every outcome: results as dicts, a refusal the simulator returns, arguments that do not fit, a method
+#: that raises, a function no class has.
+WORDING_CALLS = ["ls()", "pwd()", "cd(folder='nowhere')", "cd(nope=1)", "cd()", "mkdir(dir_name=5)",
+                 "teleport(x=1)", "cat(file_name='missing.txt')", "mean(numbers=[1, 2, 4])", "mean(numbers=[])",
+                 "get_user_tweets(username='nobody')", "posting_get_login_status()"]
+
+
+def test_results_and_failures_read_as_bfcls_own_execution_words_them(wheel):
+    """The model reads BFCL's simulated APIs as BFCL shows them: each call's text equals what BFCL's own
+    `execute_multi_turn_func_call` gives for the same call string on the same entry."""
+    from tests.multiturn.bfcl_multiturn_reference import bfcl_multi_turn_reference
+
+    reference = bfcl_multi_turn_reference()
+    from bfcl_eval.eval_checker.multi_turn_eval.multi_turn_utils import execute_multi_turn_func_call
+
+    entry = {"id": "multi_turn_base_900", "involved_classes": ["GorillaFileSystem", "MathAPI", "TwitterAPI"],
+             "initial_config": {"GorillaFileSystem": {"root": {"alex": {"type": "directory", "contents": {
+                 "document": {"type": "directory", "contents": {}}}}}},
+                 "TwitterAPI": {"username": "alex", "password": "pw", "authenticated": True}}}
+    model = f"wording{next(reference.names)}"
+    try:
+        theirs, _ = execute_multi_turn_func_call(WORDING_CALLS, entry["initial_config"], entry["involved_classes"],
+                                                 model, entry["id"])
+    finally:
+        for key in [key for key in reference.instances if key.startswith(model + "_")]:
+            del reference.instances[key]
+    environment = bfcl_environment_factory(entry, wheel)()
+    signatures = {name: environment.signature(name) for name in environment.tool_names}
+    ours = [environment.execute(call.name, call.arguments).content
+            for call in (parse_bfcl_call(text, signatures) for text in WORDING_CALLS)]
+    assert ours == theirs
+    assert sum(text.startswith("Error during execution: ") for text in ours) >= 3  # the failures were reached
+    assert environment.execute("teleport", {}).error == "unknown tool 'teleport'"  # our own reason is kept

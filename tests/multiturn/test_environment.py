@@ -274,3 +274,12 @@ def test_a_bad_recorded_line_names_the_file_line_and_field(tmp_path, line, messa
         load_recorded_responses(path)
     assert (caught.value.path, caught.value.line) == (str(path), 2)
     assert str(caught.value).startswith(f"{path}:2: {message}")
+
+
+def test_bfcl_wording_renders_as_bfcls_execution_does():
+    from harness.multiturn.environment import render_result_as_bfcl
+
+    assert render_result_as_bfcl({"name": "é", "n": [1]}) == '{"name": "\\u00e9", "n": [1]}'
+    assert render_result_as_bfcl(["a", "b"]) == "['a', 'b']" and render_result_as_bfcl(("a",)) == "('a',)"
+    assert render_result_as_bfcl({"when": object}) == str({"when": object})  # JSON cannot hold it
+    assert render_result_as_bfcl(None) == "None" and render_result_as_bfcl("text") == "text"
