@@ -8,7 +8,8 @@ Rules (each computed from the per-case frame and the training record, never writ
   test. The side with the higher rate leads; `significant` says whether p < alpha.
 - A failure is classified by the first thing that went wrong (`failure_kind`): a tool called where none was
   wanted; output with no parseable call; no call where one was wanted; calls that break the schema; wrong tools;
-  right tools with wrong arguments. The dominant failure of the losing side in a category is its most frequent
+  right tools with wrong arguments. A conversation is classified by its first failing turn's kind instead (cut
+  off by the step limit, an empty turn, the wrong end state, a result never fetched). The dominant failure of the losing side in a category is its most frequent
   kind there ("calls a tool on 38 of 40 irrelevance cases").
 - Remedies: a fine-tune that calls tools on no-call cases gets its train split's no-call share and how many it saw;
   one whose validation loss is still falling (`harness.report.adequacy`) gets the cost of training on.
@@ -20,6 +21,7 @@ from typing import Any, Mapping
 
 import pandas as pd
 
+from harness.multiturn.checker import TurnErrorKind
 from harness.report.adequacy import Adequacy
 from harness.report.leaderboard import STAGES
 from harness.report.stats import mcnemar_exact, paired_outcomes
@@ -33,7 +35,13 @@ FAILURE_WORDS = {
     "schema_invalid": "writes calls that break the tool schema",
     "wrong_tools": "calls the wrong tools",
     "wrong_arguments": "calls the right tools with wrong arguments",
+    TurnErrorKind.STEP_LIMIT.value: "keeps calling until the step limit cuts a turn off",
+    TurnErrorKind.EMPTY_TURN.value: "answers a turn that needs calls without calling",
+    TurnErrorKind.STATE_MISMATCH.value: "leaves the environment in another state than the ground truth",
+    TurnErrorKind.MISSING_RESPONSE.value: "never fetches a result the ground truth returns",
 }
+#: A conversation's failure is its first failing turn's kind (its record's `error_type`).
+_CONVERSATION_KINDS = frozenset(kind.value for kind in TurnErrorKind)
 
 
 @dataclass(frozen=True)
@@ -102,6 +110,8 @@ def failure_kind(row: Mapping[str, Any]) -> str | None:
     """The first thing that went wrong on a case (None: it passed); see the module docstring for the order."""
     if row["passed"]:
         return None
+    if row.get("error_type") in _CONVERSATION_KINDS:
+        return row["error_type"]
     if not row["expects_call"]:
         return "called_on_no_call"
     if not row["parsed"]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 
+import pandas as pd
 import pytest
 
 from harness.report.adequacy import training_adequacy
@@ -63,6 +64,18 @@ def test_failure_kinds_follow_the_first_thing_that_went_wrong():
     assert failure_kind({**base, "schema_valid": False, "right_tools": False}) == "schema_invalid"
     assert failure_kind({**base, "right_tools": False}) == "wrong_tools"
     assert failure_kind(base) == "wrong_arguments"
+
+
+def test_a_conversation_fails_by_its_first_failing_turns_kind_in_words():
+    conversation = {"passed": False, "expects_call": True, "parsed": True, "predicted_call": True,
+                    "schema_valid": True, "right_tools": True}
+    assert failure_kind({**conversation, "error_type": "step_limit"}) == "step_limit"
+    assert failure_kind({**conversation, "error_type": "state_mismatch"}) == "state_mismatch"
+    assert failure_kind({**conversation, "error_type": "generation_error", "parsed": False}) == "unparsed"
+    frame = pd.DataFrame([{**conversation, "candidate": "lora", "category": "multi_turn_base", "case_id": f"c{i}",
+                           "error_type": kind} for i, kind in enumerate(["step_limit"] * 3 + ["empty_turn"])])
+    failure = dominant_failure(frame, "lora", "multi_turn_base")
+    assert failure.sentence == "lora keeps calling until the step limit cuts a turn off on 3 of 4 multi_turn_base cases"
 
 
 def test_dominant_failure_counts_the_most_frequent_kind():
