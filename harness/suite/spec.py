@@ -115,9 +115,10 @@ class GateSpec(_Frozen):
 class MultiTurnSpec(_Frozen):
     """How the suite's conversations run (`data.multi_turn`): the steps (model answers) a user turn may take
     before it is cut off (BFCL allows 21; a small local model that keeps calling wastes the rest of them), and
-    the seconds one tool call may take before it is that call's tool error (a simulator stuck in a loop)."""
+    the seconds one tool call may take before it is that call's tool error (a simulator stuck in a loop).
+    A turn cut off while still calling fails, so the limit is at least 2: the calls, then the answer after them."""
 
-    max_steps_per_turn: int = Field(8, ge=1, le=50)
+    max_steps_per_turn: int = Field(8, ge=2, le=50)
     call_time_limit_s: float = Field(10.0, gt=0, le=3600)
 
 

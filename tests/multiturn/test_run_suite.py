@@ -73,10 +73,11 @@ def test_an_id_shared_by_a_case_and_a_conversation_is_bad_input(tmp_path):
 
 def test_the_step_limit_is_checked_with_the_suite(tmp_path):
     path = write_suite(tmp_path)
-    path.write_text(path.read_text().replace("max_steps_per_turn: 3", "max_steps_per_turn: 0"))
-    with pytest.raises(HarnessInputError) as error:
+    path.write_text(path.read_text().replace("max_steps_per_turn: 3", "max_steps_per_turn: 1"))
+    with pytest.raises(HarnessInputError) as error:  # a turn cut off after its first call could never pass
         load_suite(path)
     assert error.value.field == "multi_turn.max_steps_per_turn" and error.value.line == 5
+    assert "greater than or equal to 2" in error.value.message
 
 
 def test_run_suite_scores_conversations_beside_single_turn_cases(tmp_path, monkeypatch):
