@@ -159,7 +159,8 @@ MULTI_TURN_NOTE = ("A conversation passes when every judged turn does: the envir
                    "truth's after the turn, and every ground-truth result is among the model's results (BFCL's "
                    "multi-turn checker). 'turns 1-k': share of the conversations with k or more turns whose first "
                    "k turns all passed. Wasted: calls that changed nothing and whose result no ground-truth result "
-                   "needed. Cut off: turns ended by the step limit while still calling. First failing turn: the "
+                   "needed. Cut off: turns ended by the step limit while still calling; such a turn fails, as BFCL "
+                   "fails a conversation it force-terminates. First failing turn: the "
                    "error kind of each failed conversation's first failing turn.")
 FUNNEL_NOTE = "Each stage is the share of all cases that pass it: parsed -> schema-valid -> right tools -> right arguments."
 
