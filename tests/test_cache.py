@@ -12,6 +12,7 @@ import pytest
 from harness.backends.base import Generation, Prompt
 from harness.backends.cache import (CACHE_FILE, NO_GENERATION, CachingBackend, GenerationStore, cache_key,
                                     default_cache_dir)
+from harness.errors import HarnessInputError
 from harness.suite.cases import Tool
 
 REPO = Path(__file__).resolve().parents[1]
@@ -166,6 +167,60 @@ _WRITER = textwrap.dedent("""
         store.put(f"{name}-{i}", Generation(output=f"{name} {i}", latency_ms=float(i)))
     store.close()
 """)
+
+
+class _ContendedConnection:
+    """A real connection whose switch to WAL answers "database is locked", as SQLite answers the second of two
+    processes opening a new store at once."""
+
+    def __init__(self, db: sqlite3.Connection, error: str | None):
+        self.db, self.error, self.closed = db, error, False
+
+    def execute(self, sql: str, *args):
+        if self.error and sql.startswith("PRAGMA journal_mode"):
+            raise sqlite3.OperationalError(self.error)
+        return self.db.execute(sql, *args)
+
+    def close(self) -> None:
+        self.closed = True
+        self.db.close()
+
+
+def _contended_connect(monkeypatch, errors: list[str | None]) -> list[_ContendedConnection]:
+    """Patch sqlite3.connect so the n-th connection fails its WAL switch with errors[n] (None: it works)."""
+    made: list[_ContendedConnection] = []
+    real_connect = sqlite3.connect
+
+    def connect(*args, **kwargs):
+        error = errors[len(made)] if len(made) < len(errors) else None
+        made.append(_ContendedConnection(real_connect(*args, **kwargs), error))
+        return made[-1]
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    return made
+
+
+def test_opening_starts_over_while_another_opener_holds_the_file(tmp_path, monkeypatch):
+    made = _contended_connect(monkeypatch, ["database is locked", "database is locked"])
+    with GenerationStore(tmp_path / CACHE_FILE) as store:
+        store.put("k", Generation(output="kept"))
+        assert store.get_many(["k"])["k"].output == "kept"
+    assert len(made) == 3 and made[0].closed and made[1].closed
+
+
+def test_opening_gives_up_on_a_lock_held_past_the_open_timeout(tmp_path, monkeypatch):
+    made = _contended_connect(monkeypatch, ["database is locked"] * 1000)
+    monkeypatch.setattr(GenerationStore, "open_timeout_s", 0.2)
+    with pytest.raises(HarnessInputError, match="cannot open the generation cache: database is locked"):
+        GenerationStore(tmp_path / CACHE_FILE)
+    assert 2 <= len(made) < 1000 and all(connection.closed for connection in made)
+
+
+def test_opening_does_not_retry_an_error_that_is_not_lock_contention(tmp_path, monkeypatch):
+    made = _contended_connect(monkeypatch, ["disk I/O error"])
+    with pytest.raises(HarnessInputError, match="disk I/O error"):
+        GenerationStore(tmp_path / CACHE_FILE)
+    assert len(made) == 1 and made[0].closed
 
 
 def test_two_processes_writing_at_once_do_not_corrupt_the_store(tmp_path):

@@ -33,6 +33,14 @@ CREATE TABLE IF NOT EXISTS generations (
 """
 
 
+def _is_lock_contention(exc: sqlite3.OperationalError) -> bool:
+    """SQLITE_BUSY / SQLITE_LOCKED: another connection holds the file for now (not a broken or unwritable one)."""
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code is not None:
+        return code & 0xFF in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED)
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
 def default_cache_dir() -> Path:
     """The generation store's folder: the harness cache root (`$HARNESS_CACHE_DIR`, else ~/.cache/harness)."""
     return cache_root()
@@ -58,19 +66,46 @@ class GenerationStore:
     power cut), which is what resuming needs. WAL needs a local disk, not a network file system.
     """
 
+    #: How long opening waits for another process that is creating or switching the same file to WAL.
+    open_timeout_s = 60.0
+
     def __init__(self, path: str | Path):
         self.path = Path(path)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            # isolation_level=None: autocommit, so every INSERT commits on its own.
-            self._db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
-            self._db.execute("PRAGMA journal_mode=WAL")
-            self._db.execute("PRAGMA synchronous=NORMAL")
-            self._db.execute(_SCHEMA)
+            self._db = self._connect()
         except (OSError, sqlite3.Error) as exc:
             raise HarnessInputError(f"cannot open the generation cache: {exc}", path=self.path,
                                     hint="point --cache-dir or HARNESS_CACHE_DIR at a writable local folder, "
                                          "or run with --no-cache") from None
+
+    def _connect(self) -> sqlite3.Connection:
+        """A connection in WAL mode with the table in place, retried while another opener holds the file.
+
+        Two processes opening a new store at once both read the schema and then both need the write lock
+        (for the switch to WAL, or for CREATE TABLE); SQLite answers one of them "database is locked" at once,
+        without waiting out the busy timeout, since waiting could deadlock. Starting over succeeds as soon as
+        the other opener is done.
+        """
+        deadline = time.monotonic() + self.open_timeout_s
+        pause = 0.01
+        while True:
+            # isolation_level=None: autocommit, so every INSERT commits on its own.
+            db = sqlite3.connect(self.path, timeout=self.open_timeout_s, isolation_level=None)
+            try:
+                db.execute("PRAGMA journal_mode=WAL")
+                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute(_SCHEMA)
+                return db
+            except sqlite3.OperationalError as exc:
+                db.close()
+                if not _is_lock_contention(exc) or time.monotonic() + pause > deadline:
+                    raise
+                time.sleep(pause)
+                pause = min(pause * 2, 0.5)
+            except BaseException:
+                db.close()
+                raise
 
     @classmethod
     def open(cls, cache_dir: str | Path | None = None) -> "GenerationStore":
