@@ -14,6 +14,7 @@ from pydantic import BaseModel, ConfigDict
 from harness.backends.base import Capabilities, Generation, GenerationSpec, Prompt
 from harness.backends.embedded import (ModelSource, check_model_name, load_model, load_tokenizer, pick_device,
                                       resolve_dtype, resolve_model)
+from harness.backends.kv_cache import cache_argument, growing_cache
 from harness.backends.prompt_format import CHATML_TEMPLATE, TOOL_INSTRUCTIONS, text_chat
 from harness.errors import ErrorKind, HarnessInputError
 from harness.io.hashing import file_sha256, json_sha256
@@ -231,11 +232,13 @@ class HFBackend:
             attention[row, width - len(ids):] = 1
         # Time to first token only means something for a lone request; a batched row's first token waits on the batch.
         clock = _FirstTokenClock() if self.generation.latency_mode == "per_request" else None
+        cache = growing_cache(self.model)  # None: the model's own cache, built by generate
         with torch.inference_mode():
             output = self.model.generate(
                 input_ids=input_ids.to(self.device), attention_mask=attention.to(self.device),
                 max_new_tokens=self.generation.max_new_tokens, do_sample=False, num_beams=1, use_cache=True,
-                pad_token_id=pad_id, eos_token_id=sorted(self.eos_ids), streamer=clock)
+                pad_token_id=pad_id, eos_token_id=sorted(self.eos_ids), streamer=clock,
+                **({cache_argument(): cache} if cache is not None else {}))
         return output[:, width:].tolist(), (clock.first_token_at if clock else None)
 
     def _decode(self, row: list[int]) -> tuple[str, int]:
