@@ -68,6 +68,8 @@ class GenerationStore:
 
     #: How long opening waits for another process that is creating or switching the same file to WAL.
     open_timeout_s = 60.0
+    #: How long a statement waits for another process's write to finish (SQLite's busy timeout).
+    busy_timeout_s = 60.0
 
     def __init__(self, path: str | Path):
         self.path = Path(path)
@@ -91,21 +93,19 @@ class GenerationStore:
         pause = 0.01
         while True:
             # isolation_level=None: autocommit, so every INSERT commits on its own.
-            db = sqlite3.connect(self.path, timeout=self.open_timeout_s, isolation_level=None)
+            db = sqlite3.connect(self.path, timeout=self.busy_timeout_s, isolation_level=None)
             try:
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute(_SCHEMA)
                 return db
-            except sqlite3.OperationalError as exc:
+            except BaseException as exc:
                 db.close()
-                if not _is_lock_contention(exc) or time.monotonic() + pause > deadline:
+                contended = isinstance(exc, sqlite3.OperationalError) and _is_lock_contention(exc)
+                if not contended or time.monotonic() + pause > deadline:
                     raise
-                time.sleep(pause)
-                pause = min(pause * 2, 0.5)
-            except BaseException:
-                db.close()
-                raise
+            time.sleep(pause)
+            pause = min(pause * 2, 0.5)
 
     @classmethod
     def open(cls, cache_dir: str | Path | None = None) -> "GenerationStore":

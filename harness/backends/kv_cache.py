@@ -4,7 +4,7 @@ transformers' `DynamicLayer` appends each step's keys and values with `torch.cat
 every layer at every decoding step: on a CPU that was 16% of a bf16 SmolLM2 generation's profile. This layer
 writes into a buffer with room for `BLOCK` more positions and hands out views of its filled part. The views
 hold the same values in the same shape as the concatenated tensors (only their strides differ), so attention
-sees the same numbers: 64 of 64 bf16 toolshop answers were identical, 1.12x faster.
+sees the same numbers: 64 of 64 bf16 toolshop answers were identical, in 19.1 s instead of 22.8 s.
 """
 from __future__ import annotations
 

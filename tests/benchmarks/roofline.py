@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Sequence
+from typing import Callable, Sequence
 
 
 @dataclass(frozen=True)
@@ -58,15 +58,20 @@ def length_sorted_batches(rows: Sequence[tuple[int, int]], batch_size: int) -> l
     return [ordered[start:start + batch_size] for start in range(0, len(ordered), batch_size)]
 
 
+def best_seconds(run: Callable[[], object], repeats: int) -> float:
+    """The fastest of `repeats` timed calls, after one untimed warm-up call: a machine's peak as torch reaches it."""
+    run()
+    best = float("inf")
+    for _ in range(repeats):
+        started = time.perf_counter()
+        run()
+        best = min(best, time.perf_counter() - started)
+    return best
+
+
 def read_bandwidth_bytes(megabytes: int = 256, repeats: int = 8) -> float:
     """Best-of-`repeats` bytes per second of summing a tensor far larger than the caches: memory read speed."""
     import torch
 
     data = torch.ones(megabytes * 2 ** 20 // 4, dtype=torch.float32)
-    data.sum()
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        data.sum()
-        best = min(best, time.perf_counter() - started)
-    return data.numel() * data.element_size() / best
+    return data.numel() * data.element_size() / best_seconds(data.sum, repeats)

@@ -25,8 +25,8 @@ import pytest
 from harness.backends.base import GenerationSpec, Prompt
 from harness.backends.hf import HFBackend
 from harness.suite.load import load_suite
-from tests.benchmarks.roofline import DecoderShape, generation_floor_seconds, length_sorted_batches, \
-    read_bandwidth_bytes
+from tests.benchmarks.roofline import DecoderShape, best_seconds, generation_floor_seconds, \
+    length_sorted_batches, read_bandwidth_bytes
 
 TOOLSHOP = "suites/toolshop/suite.yaml"
 MODEL = "smollm2-135m-instruct"
@@ -58,13 +58,8 @@ def matmul_peak_gflops(dtype_name: str, size: int = 2048, repeats: int = 8) -> f
     generator = torch.Generator().manual_seed(0)
     a = torch.randn(size, size, generator=generator).to(dtype)
     b = torch.randn(size, size, generator=generator).to(dtype)
-    a @ b  # warm-up: oneDNN picks and caches its kernel
-    best = float("inf")
-    for _ in range(repeats):
-        started = time.perf_counter()
-        a @ b
-        best = min(best, time.perf_counter() - started)
-    return 2 * size ** 3 / best / 1e9
+    # the warm-up call lets oneDNN pick and cache its kernel
+    return 2 * size ** 3 / best_seconds(lambda: a @ b, repeats) / 1e9
 
 
 @pytest.fixture(scope="module")
