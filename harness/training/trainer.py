@@ -23,6 +23,7 @@ from harness.training.checks import check_lengths, check_target_modules, split_e
 from harness.training.data import training_dataset
 from harness.training.examples import TrainingExample
 from harness.training.learning_curve import learning_curve_callback
+from harness.training.loss import answer_token_loss
 from harness.training.metrics import single_answer_examples
 
 #: Written beside the adapter; the cache reads it back on a hit.
@@ -214,6 +215,17 @@ def _build_trainer(model: Any, tokenizer: Any, split, lora: LoraSpec, seed: int,
             if len(dataset) != len(train_lengths):  # trl dropped or added rows: fall back to a random order
                 return super()._get_train_sampler(train_dataset)
             return LengthBucketedSampler(train_lengths, lora.batch_size, seed)
+
+        def compute_loss(self, model, inputs, return_outputs=False, num_items_in_batch=None):
+            """Off CUDA, the loss from the answer positions' logits alone (harness.training.loss); trl's own
+            elsewhere, and wherever trl adds to the plain loss (MoE aux loss, label smoothing, a loss function)."""
+            if return_outputs or self.model.device.type == "cuda" or self.aux_loss_enabled \
+                    or self.compute_loss_func is not None or self.label_smoother is not None:
+                return super().compute_loss(model, inputs, return_outputs, num_items_in_batch)
+            loss = answer_token_loss(model, inputs, num_items_in_batch)
+            if self.args.average_tokens_across_devices and num_items_in_batch is not None:
+                loss = loss * self.accelerator.num_processes  # as trl: DDP averages, the count is global
+            return loss
 
     bars = datasets_logging.is_progress_bar_enabled()
     datasets_logging.disable_progress_bar()  # four tokenizing bars per split: noise in a harness run
